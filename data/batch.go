@@ -97,3 +97,9 @@ func (b *Batch) DenseInput() []float32 {
 	}
 	return out
 }
+
+// Source yields mini-batches one after another, e.g. random training windows.
+// Next returns io.EOF when a finite source is exhausted.
+type Source interface {
+	Next() (*Batch, error)
+}
