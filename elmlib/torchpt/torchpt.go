@@ -141,6 +141,9 @@ func (a *archive) unpickle() (root any, err error) {
 	u.FindClass = findClass
 	u.PersistentLoad = persistentLoad
 	root, err = u.Load()
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("torchpt: %s: data.pkl ends early (truncated): %w", a.path, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("torchpt: %s: decoding data.pkl: %w", a.path, err)
 	}

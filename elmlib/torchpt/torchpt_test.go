@@ -194,7 +194,7 @@ func TestCorruptFiles(t *testing.T) {
 				return b[:len(b)/2]
 			}
 			return b
-		}), []string{"edited.pt", "data.pkl"}},
+		}), []string{"edited.pt", "data.pkl ends early (truncated)"}},
 		{"garbage pickle", rewriteZip(t, func(n string, b []byte) []byte {
 			if strings.HasSuffix(n, "data.pkl") {
 				g := append([]byte{}, b...)
