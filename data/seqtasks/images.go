@@ -35,6 +35,9 @@ type ImageEncoding struct {
 	// quantisation levels for a one-hot code per pixel (the paper uses 16 for images and
 	// 8 or 16 for Pathfinder). Level k covers grey values [256k/Bins, 256(k+1)/Bins).
 	Bins int
+	// BinValue, with Bins > 0, gives the quantised level as one value level/(Bins-1) in
+	// [0, 1] per pixel instead of the one-hot code.
+	BinValue bool
 	// Permute reorders the pixels with a fixed random permutation drawn from PermSeed
 	// (permuted sequential images); with Rows the permuted pixel stream is cut into rows.
 	Permute  bool
@@ -55,9 +58,12 @@ func (e ImageEncoding) String() string {
 	if e.Rows {
 		s = "row"
 	}
-	if e.Bins == 0 {
+	switch {
+	case e.Bins == 0:
 		s += "/value"
-	} else {
+	case e.BinValue:
+		s += fmt.Sprintf("/level%d", e.Bins)
+	default:
 		s += fmt.Sprintf("/bins%d", e.Bins)
 	}
 	if e.Permute {
@@ -72,9 +78,9 @@ func PixelPermutation(n int, seed uint64) []int {
 	return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)).Perm(n)
 }
 
-// Sequences turns the images into a Set under the encoding. Pixel by pixel gives
-// Steps = Height·Width and Channels = max(1, Bins); row by row gives Steps = Height and
-// Channels = Width·max(1, Bins).
+// Sequences turns the images into a Set under the encoding. With c values per pixel (Bins for
+// one-hot, else 1), pixel by pixel gives Steps = Height·Width and Channels = c; row by row
+// gives Steps = Height and Channels = Width·c.
 func (im *Images) Sequences(name string, enc ImageEncoding) (*Set, error) {
 	if err := enc.Validate(); err != nil {
 		return nil, err
@@ -89,6 +95,9 @@ func (im *Images) Sequences(name string, enc ImageEncoding) (*Set, error) {
 		perm = PixelPermutation(n, enc.PermSeed)
 	}
 	per := max(1, enc.Bins)
+	if enc.BinValue {
+		per = 1
+	}
 	s := &Set{Name: name + "/" + enc.String(), Steps: n, Channels: per,
 		Classes: im.Classes, Labels: im.Labels}
 	if enc.Rows {
@@ -102,9 +111,12 @@ func (im *Images) Sequences(name string, enc ImageEncoding) (*Set, error) {
 				p = perm[t]
 			}
 			g := img[p]
-			if enc.Bins == 0 {
+			switch {
+			case enc.Bins == 0:
 				dst[t] = float32(g) / 255
-			} else {
+			case enc.BinValue:
+				dst[t] = float32(int(g)*enc.Bins/256) / float32(enc.Bins-1)
+			default:
 				dst[t*per+int(g)*enc.Bins/256] = 1
 			}
 		}
