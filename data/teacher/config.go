@@ -46,7 +46,7 @@ func DefaultConfig() Config {
 		DriveMax:   1.0,
 		AMPAnS:     0.2,
 		NMDAnS:     0.5,
-		GABAnS:     0.9,
+		GABAnS:     1.1,
 		MgSlope:    0.08,
 		MgMM:       1,
 	}
