@@ -3,6 +3,8 @@ package elmlib
 import (
 	"fmt"
 	"path/filepath"
+
+	"github.com/elmneuron/elm/elmlib/torchpt"
 )
 
 // Files of an authors' model folder (as in their models/<name>/ and the fixtures'
@@ -59,4 +61,20 @@ func ImportAuthorsJSON(dir string) (*Model, error) {
 		return nil, err
 	}
 	return fromAuthorsStateDict(dir, sd, path)
+}
+
+// ImportPyTorch loads an authors' checkpoint: the PyTorch state dict at ptPath (e.g.
+// neuronio_best_model_state.pt, read with torchpt without Python) and the
+// model_config.json in the same folder. The variant follows from the state dict's trace
+// key. Errors name the file and the key (missing key, wrong shape, unknown option).
+func ImportPyTorch(ptPath string) (*Model, error) {
+	tensors, err := torchpt.Load(ptPath)
+	if err != nil {
+		return nil, fmt.Errorf("elmlib: %w", err)
+	}
+	sd := make(StateDict, len(tensors))
+	for key, t := range tensors {
+		sd[key] = &Tensor{Shape: t.Shape, DType: t.DType, F32: t.F32, I64: t.I64, Bool: t.Bool}
+	}
+	return fromAuthorsStateDict(filepath.Dir(ptPath), sd, ptPath)
 }

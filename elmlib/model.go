@@ -63,6 +63,7 @@ func newEmpty(cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	gomlxfix.InstallGradients()
 	backend, err := gomlxfix.Backend()
 	if err != nil {
 		return nil, fmt.Errorf("elmlib: %w", err)

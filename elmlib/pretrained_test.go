@@ -2,8 +2,12 @@ package elmlib
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/elmneuron/elm/data"
@@ -95,4 +99,108 @@ func TestPretrainedFromJSON(t *testing.T) {
 			checkPretrained(t, m, pe, i)
 		})
 	}
+}
+
+func TestPretrainedFromPyTorch(t *testing.T) {
+	pe := readPretrainedExpected(t)
+	for i, pm := range pe.Models {
+		t.Run(pm.Name, func(t *testing.T) {
+			dir := filepath.Join(sharedDir, "fixtures", pm.Dir)
+			m, err := ImportPyTorch(filepath.Join(dir, AuthorsStateFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPretrained(t, m, pe, i)
+			// The .pt and the JSON copy hold the same tensors (fixtures README).
+			fromJSON, err := ImportAuthorsJSON(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := m.StateDict()
+			b, _ := fromJSON.StateDict()
+			if !reflect.DeepEqual(a, b) {
+				t.Error("state dict from the .pt differs from the JSON copy")
+			}
+		})
+	}
+}
+
+func TestImportErrors(t *testing.T) {
+	src := filepath.Join(sharedDir, "fixtures", "pretrained", "num_memory_1")
+	tmp := t.TempDir()
+	copyFile := func(name string, keep func([]byte) []byte) string {
+		raw, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(tmp, name)
+		if err := os.WriteFile(path, keep(raw), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	same := func(b []byte) []byte { return b }
+	copyFile(AuthorsConfigFile, same)
+
+	pt := copyFile(AuthorsStateFile, func(b []byte) []byte { return b[:len(b)/2] })
+	if _, err := ImportPyTorch(pt); err == nil || !strings.Contains(err.Error(), pt) {
+		t.Errorf("truncated .pt: got %v, want an error naming %s", err, pt)
+	}
+	pt = copyFile(AuthorsStateFile, func(b []byte) []byte {
+		c := append([]byte(nil), b...)
+		for i := 100; i < len(c); i += 97 {
+			c[i] ^= 0x5a
+		}
+		return c
+	})
+	if _, err := ImportPyTorch(pt); err == nil {
+		t.Error("corrupt .pt: no error")
+	}
+	if _, err := ImportPyTorch(filepath.Join(tmp, "missing.pt")); err == nil ||
+		!strings.Contains(err.Error(), "missing.pt") {
+		t.Errorf("missing .pt: got %v", err)
+	}
+
+	sd, err := ReadStateDictJSON(filepath.Join(src, AuthorsStateJSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ReadAuthorsConfig(filepath.Join(src, AuthorsConfigFile), SynapseTrace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := []struct {
+		edit func(sd StateDict)
+		text string
+	}{
+		0: {func(sd StateDict) { delete(sd, KeyWYBias) }, `missing key "w_y.bias"`},
+		1: {func(sd StateDict) { sd[KeyWYWeight].Shape = []int{1, 2} }, `key "w_y.weight": shape [1 2], want [2 1]`},
+		2: {func(sd StateDict) { sd["extra"] = sd[KeyWYBias] }, `unexpected key "extra"`},
+		3: {func(sd StateDict) { sd[KeyProtoWS].F32[7] = float32(math.NaN()) }, `key "_proto_w_s": value NaN at position 7`},
+		4: {func(sd StateDict) { sd[KeyIndices].I64[3] = 5000 }, `index 5000 at position 3 outside [0, 1278)`},
+		5: {func(sd StateDict) { sd[KeyTauS].F32 = sd[KeyTauS].F32[:10] }, `key "tau_s": 10 values for shape [4500]`},
+	}
+	for i, e := range edits {
+		c := cloneStateDict(sd)
+		e.edit(c)
+		if err := m.LoadStateDict(c); err == nil || !strings.Contains(err.Error(), e.text) {
+			t.Errorf("case %d: got %v, want %q", i, err, e.text)
+		}
+	}
+	if _, err := variantOf(StateDict{}, "x.pt"); err == nil || !strings.Contains(err.Error(), "x.pt") {
+		t.Errorf("no trace key: got %v", err)
+	}
+}
+
+func cloneStateDict(sd StateDict) StateDict {
+	out := StateDict{}
+	for k, t := range sd {
+		out[k] = &Tensor{Shape: slices.Clone(t.Shape), DType: t.DType, F32: slices.Clone(t.F32),
+			I64: slices.Clone(t.I64), Bool: slices.Clone(t.Bool)}
+	}
+	return out
 }
