@@ -275,8 +275,8 @@ func (r *reader) bytes(n int) []byte {
 // bins reads a delta-coded list of spike bins.
 func (r *reader) bins() []int32 {
 	n := r.uvarint()
-	if r.err != nil {
-		return nil
+	if r.err != nil || n == 0 {
+		return nil // an empty list reads back as nil, as the generator makes it
 	}
 	if n > uint64(len(r.b)) { // every delta takes at least one byte
 		r.err = fmt.Errorf("spike list of %d entries in %d bytes", n, len(r.b))
