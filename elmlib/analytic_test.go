@@ -1,0 +1,112 @@
+package elmlib
+
+import (
+	"math"
+	"testing"
+
+	"github.com/elmneuron/elm/data"
+)
+
+// TestSingleUnitDecay: one memory unit whose MLP output is zero after the first step
+// decays as m_t = κ_m^t · m_0. The trace τ is tiny (κ ≈ e^-1000 = 0), so the branch drive
+// is zero once the single input spike at t = 0 has passed; the MLP is relu(w·c) with no
+// memory weights and no biases, so its output is zero too.
+func TestSingleUnitDecay(t *testing.T) {
+	for _, variant := range []Variant{SynapseTrace, BranchTrace} {
+		core := defaultCore(1, 1, 1)
+		core.MLPHidden, core.TauMMin, core.TauMMax, core.ConstantTauM = 1, 1, 100, 7
+		var cfg Config = SynapseTraceConfig{Core: core, TauS: 1e-3}
+		if variant == BranchTrace {
+			cfg = BranchTraceConfig{Core: core, TauB: 1e-3}
+		}
+		m, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sd, _ := m.StateDict()
+		sd[MLPKey(0, "weight")].F32 = []float32{3, 0} // from branch, from memory
+		sd[MLPKey(0, "bias")].F32 = []float32{0}
+		sd[MLPKey(1, "weight")].F32 = []float32{1}
+		sd[MLPKey(1, "bias")].F32 = []float32{0}
+		sd[KeyWYWeight].F32, sd[KeyWYBias].F32 = []float32{1}, []float32{0}
+		if err := m.LoadStateDict(sd); err != nil {
+			t.Fatal(err)
+		}
+		const steps = 40
+		b := &data.Batch{Size: 1, Steps: steps, Channels: 1, Dense: make([]float32, steps)}
+		b.Dense[0] = 1
+		p, err := m.Predict(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// m_0 = g · 1.7159·tanh(⅔ · 3 · w_s · 1), w_s = 0.5.
+		kappa := math.Exp(-1.0 / 7)
+		gain := 5 * (1 - kappa)
+		if variant == BranchTrace {
+			gain = 1 - math.Exp(-5.0/7)
+		}
+		m0 := gain * 1.7159 * math.Tanh(2.0/3*1.5)
+		for step := range steps {
+			want := m0 * math.Pow(kappa, float64(step))
+			got := float64(p.M.At(0, step, 0))
+			if math.Abs(got-want) > 1e-6*math.Abs(m0) {
+				t.Errorf("%s: m[%d] = %.8g, want m_0·κ^t = %.8g", variant, step, got, want)
+			}
+			if y := float64(p.Y.At(0, step, 0)); y != got {
+				t.Errorf("%s: y[%d] = %v, want m = %v (identity readout)", variant, step, y, got)
+			}
+		}
+		if math.Abs(float64(p.TauM[0])-7) > 1e-5 {
+			t.Errorf("%s: ConstantTauM 7 gave τ_m %v", variant, p.TauM[0])
+		}
+	}
+}
+
+// TestTauMStaysInBounds: τ_m = τ_min + (τ_max-τ_min)·sigmoid(p) stays in [τ_min, τ_max]
+// however large p becomes.
+func TestTauMStaysInBounds(t *testing.T) {
+	cfg := NewSynapseTraceConfig(2, 1, 4)
+	cfg.TauMMin, cfg.TauMMax, cfg.LearnTauM = 2, 30, true
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, _ := m.StateDict()
+	sd[KeyProtoTauM].F32 = []float32{-3e38, -1e4, 1e4, 3e38}
+	if err := m.LoadStateDict(sd); err != nil {
+		t.Fatal(err)
+	}
+	b := &data.Batch{Size: 1, Steps: 3, Channels: 2, Dense: []float32{1, 0, 0, 1, 1, 1}}
+	p, err := m.Predict(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float32{2, 2, 30, 30}
+	for i, tau := range p.TauM {
+		if tau != want[i] {
+			t.Errorf("τ_m[%d] = %v, want the bound %v", i, tau, want[i])
+		}
+	}
+	for i, v := range p.M.Data {
+		if math.IsNaN(float64(v)) || math.Abs(float64(v)) > 5*1.7159 {
+			t.Errorf("m[%d] = %v outside the bound λ·1.7159", i, v)
+		}
+	}
+}
+
+func TestInitialProtoTauMNeuronIO(t *testing.T) {
+	// REFERENCE-NOTES section 8: in float32 the first unit of [1, 150] has
+	// τ_m = 1.0000009537 and p = -18.8669; the last has τ_m = 149.99998.
+	p := InitialProtoTauM(1, 150, 20, 0)
+	if math.Abs(float64(p[0])+18.8669) > 1e-4 {
+		t.Errorf("p[0] = %v, want -18.8669", p[0])
+	}
+	one := InitialProtoTauM(1, 150, 1, 0)
+	if one[0] != p[0] {
+		t.Errorf("d_m 1 gives %v, want the start of the range %v", one[0], p[0])
+	}
+	sig := func(x float32) float64 { return 1 / (1 + math.Exp(-float64(x))) }
+	if tau := 1 + 149*sig(p[19]); math.Abs(tau-149.99998) > 1e-4 {
+		t.Errorf("last τ_m = %v, want 149.99998", tau)
+	}
+}
