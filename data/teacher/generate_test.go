@@ -79,9 +79,10 @@ func mustGenerate(t testing.TB, cfg Config) []*data.Simulation {
 }
 
 // TestOutputStatistics checks the default data set (128 simulations of 6 s, about 7 s on
-// 2 idle cores; skipped with -short). Ranges: mean rate 0.5–5 Hz; a spread from silence to bursts (10–80 %
-// silent, 90th percentile at least 5 Hz, max at least 15 Hz); median soma voltage within
-// 4 mV of rest; 0.1–3 % of samples above -55 mV; 4–10 Hz per input channel.
+// 2 idle cores; skipped with -short). Ranges: mean rate 0.5–5 Hz; a spread from silence
+// to bursts (10–80 % silent, 90th percentile at least 5 Hz, max at least 15 Hz); median
+// soma voltage within 4 mV of rest; 0.1–3 % of samples above -55 mV; 4–10 Hz per input
+// channel; at least 30 % of the inter-spike intervals under 10 ms (bursts).
 func TestOutputStatistics(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates 128 simulations of 6 s")
@@ -102,6 +103,7 @@ func TestOutputStatistics(t *testing.T) {
 		{"median soma mV", st.SomaPercentiles[3], -74, -66},
 		{"fraction above -55 mV", st.AboveMinus55, 0.001, 0.03},
 		{"input rate Hz", st.InputHz, 4, 10},
+		{"ISIs under 10 ms", st.ShortISIs, 0.3, 1},
 	}
 	for _, c := range checks {
 		if c.v < c.lo || c.v > c.hi {

@@ -10,7 +10,8 @@ import (
 // t = 20 ms onto a resting cell with a passive soma and returns the peak somatic
 // depolarisation (mV), its integral over the following 380 ms (mV·ms) and the peak voltage
 // of compartment probe (mV).
-func passiveResponse(cfg Config, counts map[int]int, probe int) (peak, integral, probePeak float64) {
+func passiveResponse(cfg Config, counts map[int]int, probe int) (peak, integral,
+	probePeak float64) {
 	const T, at = 400, 20
 	m := newMorphology()
 	nr := newNeuron(cfg, m)

@@ -26,6 +26,9 @@ type Stats struct {
 	SomaPercentiles [7]float64
 	// AboveMinus55 is the fraction of soma samples above -55 mV.
 	AboveMinus55 float64
+	// MedianISIMS is the median interval between consecutive output spikes of a
+	// simulation, in ms, and ShortISIs the fraction of those intervals under 10 ms.
+	MedianISIMS, ShortISIs float64
 }
 
 // Summarize computes Stats for sims, which must not be empty.
@@ -38,7 +41,11 @@ func Summarize(sims []*data.Simulation) Stats {
 	var volts []float32
 	var inSpikes, inBins float64
 	above := 0
+	var isis []int32
 	for k, s := range sims {
+		for j := 1; j < len(s.OutputSpikes); j++ {
+			isis = append(isis, s.OutputSpikes[j]-s.OutputSpikes[j-1])
+		}
 		rates[k] = float64(len(s.OutputSpikes)) * 1000 / float64(s.Duration)
 		st.MeanHz += rates[k] / float64(len(sims))
 		if len(s.OutputSpikes) == 0 {
@@ -69,6 +76,12 @@ func Summarize(sims []*data.Simulation) Stats {
 		st.SomaPercentiles[i] = float64(volts[pct(p, len(volts))])
 	}
 	st.AboveMinus55 = float64(above) / float64(len(volts))
+	if len(isis) > 0 {
+		slices.Sort(isis)
+		st.MedianISIMS = float64(isis[pct(0.5, len(isis))])
+		short, _ := slices.BinarySearch(isis, 10)
+		st.ShortISIs = float64(short) / float64(len(isis))
+	}
 	return st
 }
 
@@ -76,7 +89,8 @@ func Summarize(sims []*data.Simulation) Stats {
 func (s Stats) String() string {
 	return fmt.Sprintf("%d sims: rate mean %.2f Hz, median %.2f, p90 %.2f, max %.2f, "+
 		"silent %d, <=24 spikes %d; input %.2f Hz\n"+
-		"soma mV pct 1/5/25/50/75/95/99: %.1f, above -55 mV %.2f %%",
+		"soma mV pct 1/5/25/50/75/95/99: %.1f, above -55 mV %.2f %%; "+
+		"median ISI %.0f ms, ISIs < 10 ms %.0f %%",
 		s.Sims, s.MeanHz, s.MedianHz, s.P90Hz, s.MaxHz, s.Silent, s.AtMost24, s.InputHz,
-		s.SomaPercentiles, 100*s.AboveMinus55)
+		s.SomaPercentiles, 100*s.AboveMinus55, s.MedianISIMS, 100*s.ShortISIs)
 }
