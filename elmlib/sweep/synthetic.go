@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -22,7 +23,10 @@ func init() {
 type syntheticConfig struct {
 	SleepMS float64 `json:"sleep_ms"`
 	Fail    string  `json:"fail"`
-	Model   struct {
+	// FailSeeds lists seeds for which the run fails, so one sweep can mix outcomes.
+	FailSeeds []int `json:"fail_seeds"`
+	Seed      int   `json:"seed"`
+	Model     struct {
 		TauMin *float64 `json:"memory_tau_min"`
 		TauMax *float64 `json:"memory_tau_max"`
 		DM     *int     `json:"num_memory"`
@@ -33,7 +37,8 @@ type syntheticConfig struct {
 // without training anything. Its metrics are made up: do not read them as results.
 //
 // It reads from the configuration: sleep_ms (wait this long, honouring cancellation), fail
-// (if non-empty, fail with this text), model.memory_tau_min/max (default 1 and 150 ms) and
+// (if non-empty, fail with this text), fail_seeds (fail if seed is listed), seed,
+// model.memory_tau_min/max (default 1 and 150 ms) and
 // model.num_memory (d_m, default 4). It returns
 //
 //	score = 1 - 0.5·exp(-τ_max/25) + 0.01·u,   loss = 1 - score,
@@ -57,6 +62,9 @@ func SyntheticRun(ctx context.Context, run Run) (*Result, error) {
 	}
 	if c.Fail != "" {
 		return nil, errors.New(c.Fail)
+	}
+	if slices.Contains(c.FailSeeds, c.Seed) {
+		return nil, fmt.Errorf("synthetic run: seed %d is in fail_seeds", c.Seed)
 	}
 
 	lo, hi, dm := 1.0, 150.0, 4
