@@ -123,13 +123,13 @@ func loopInputs(spec Spec, p Params, branch, km, c *Node) loopParams {
 	w0m := SliceAxis(p.W[0], 1, AxisRange(nb))
 	lp := loopParams{
 		P:   Add(DotGeneral(branch, []int{2}, nil, w0b, []int{1}, nil), InsertAxes(p.B[0], 0, 0)),
-		W1n: Mul(InsertAxes(Mul(km, c), -1), Transpose(w0m, 0, 1)),
-		W2:  MulScalar(Transpose(p.W[L], 0, 1), 2.0/3.0),
+		W1n: Mul(w0m, InsertAxes(Mul(km, c), 0)),
+		W2:  MulScalar(p.W[L], 2.0/3.0),
 		B2:  MulScalar(p.B[L], 2.0/3.0),
 		Km:  km,
 	}
 	for l := 1; l < L; l++ {
-		lp.Wm = append(lp.Wm, Transpose(p.W[l], 0, 1))
+		lp.Wm = append(lp.Wm, p.W[l])
 		lp.Bm = append(lp.Bm, p.B[l])
 	}
 	return lp

@@ -12,14 +12,17 @@ import (
 //
 // into n_t = κ_m∘n_{t-1} + tanh(z_t), with the constants folded into the weights:
 //
-//	pre1_t = P_t + n_{t-1}·W1n          P = branch·W0bᵀ + b0,  W1n = diag(κ_m∘c)·W0mᵀ
-//	h_l    = act(pre_l), pre_l = h_{l-1}·Wm_l + b_l   (hidden layers 2..L)
-//	z_t    = h_L·W2 + B2                 W2 = 2/3·W_Lᵀ, B2 = 2/3·b_L
+//	pre1_t = P_t + n_{t-1}·W1nᵀ         P = branch·W0bᵀ + b0,  W1n = W0m·diag(κ_m∘c)
+//	h_l    = act(pre_l), pre_l = h_{l-1}·Wm_lᵀ + b_l   (hidden layers 2..L)
+//	z_t    = h_L·W2ᵀ + B2               W2 = 2/3·W_L, B2 = 2/3·b_L
+//
+// Weights keep the torch layout [out, in]: simplego's matmul wants the right operand as
+// [cross, contracting], so x·Wᵀ runs without re-transposing W at every step.
 type loopParams struct {
 	P      *Node   // [T, B, H]
-	W1n    *Node   // [d_m, H]
-	Wm, Bm []*Node // hidden layers 2..L: [H, H] (in, out) and [H]
-	W2     *Node   // [H, d_m]
+	W1n    *Node   // [H, d_m]
+	Wm, Bm []*Node // hidden layers 2..L: [H, H] (out, in) and [H]
+	W2     *Node   // [d_m, H]
 	B2     *Node   // [d_m]
 	Km     *Node   // [d_m]
 }
@@ -100,18 +103,18 @@ func forwardSteps(spec Spec, lp loopParams, T, B int) *loopRecord {
 	for t := range T {
 		pre := SliceAxis(lp.P, 0, AxisElem(t))
 		if n != nil {
-			pre = Add(pre, DotGeneral(n, []int{2}, nil, lp.W1n, []int{0}, nil))
+			pre = Add(pre, DotGeneral(n, []int{2}, nil, lp.W1n, []int{1}, nil))
 		}
 		var h *Node
 		for l := range L {
 			if l > 0 {
-				pre = Add(DotGeneral(h, []int{2}, nil, lp.Wm[l-1], []int{0}, nil), bm[l-1])
+				pre = Add(DotGeneral(h, []int{2}, nil, lp.Wm[l-1], []int{1}, nil), bm[l-1])
 			}
 			h = activation(spec.Activation, pre, zero)
 			rec.pre[l] = append(rec.pre[l], pre)
 			rec.h[l] = append(rec.h[l], h)
 		}
-		a := Tanh(Add(DotGeneral(h, []int{2}, nil, lp.W2, []int{0}, nil), b2))
+		a := Tanh(Add(DotGeneral(h, []int{2}, nil, lp.W2, []int{1}, nil), b2))
 		if n == nil {
 			n = a
 		} else {
@@ -178,6 +181,12 @@ func (st *bptt) backward() []*Node {
 		}
 	}
 	km := BroadcastToDims(Reshape(lp.Km, 1, 1, dm), 1, st.B, dm)
+	// Transposed weights for the adjoint products, in simplego's [cross, contracting] layout.
+	w2T, w1nT := Transpose(lp.W2, 0, 1), Transpose(lp.W1n, 0, 1)
+	wmT := make([]*Node, len(lp.Wm))
+	for i, w := range lp.Wm {
+		wmT[i] = Transpose(w, 0, 1)
+	}
 
 	gs := make([]*Node, T)
 	dzs := make([]*Node, T)
@@ -192,18 +201,18 @@ func (st *bptt) backward() []*Node {
 			G = Add(G, carry)
 		}
 		dz := Mul(G, SliceAxis(S, 0, AxisElem(t)))
-		dh := DotGeneral(dz, []int{2}, nil, lp.W2, []int{1}, nil)
+		dh := DotGeneral(dz, []int{2}, nil, w2T, []int{1}, nil)
 		var dpre *Node
 		for l := L - 1; l >= 0; l-- {
 			dpre = Mul(dh, SliceAxis(deriv[l], 0, AxisElem(t)))
 			dpres[l][t] = dpre
 			if l > 0 {
-				dh = DotGeneral(dpre, []int{2}, nil, lp.Wm[l-1], []int{1}, nil)
+				dh = DotGeneral(dpre, []int{2}, nil, wmT[l-1], []int{1}, nil)
 			}
 		}
 		gs[t], dzs[t] = G, dz
 		if t > 0 {
-			carry = Add(Mul(km, G), DotGeneral(dpre, []int{2}, nil, lp.W1n, []int{1}, nil))
+			carry = Add(Mul(km, G), DotGeneral(dpre, []int{2}, nil, w1nT, []int{1}, nil))
 		}
 	}
 
@@ -217,13 +226,13 @@ func (st *bptt) backward() []*Node {
 	contract01 := func(x, y *Node) *Node { return DotGeneral(x, []int{0, 1}, nil, y, []int{0, 1}, nil) }
 
 	gradP := DP[0]
-	gradW1n := contract01(nPrev, DP[0])
-	gradW2 := contract01(H[L-1], DZ)
+	gradW1n := contract01(DP[0], nPrev)
+	gradW2 := contract01(DZ, H[L-1])
 	gradB2 := sum01(DZ)
 	gradKm := sum01(Mul(Gst, nPrev))
 	var gradWm, gradBm []*Node
 	for l := 1; l < L; l++ {
-		gradWm = append(gradWm, contract01(H[l-1], DP[l]))
+		gradWm = append(gradWm, contract01(DP[l], H[l-1]))
 		gradBm = append(gradBm, sum01(DP[l]))
 	}
 	_ = dt

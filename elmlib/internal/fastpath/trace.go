@@ -22,14 +22,28 @@ func linearTrace(u *Node, kappa []float64) *Node {
 // and no T×T matrix.
 func decayScan(u *Node, kappa []float64, reverse bool) *Node {
 	T := u.Shape().Dimensions[0]
+	uniform := true
+	for _, k := range kappa {
+		uniform = uniform && k == kappa[0]
+	}
 	r := u
 	for shift := 1; shift < T; shift *= 2 {
-		pow := make([]float32, len(kappa))
-		for g, k := range kappa {
-			pow[g] = float32(math.Pow(k, float64(shift)))
+		var decay *Node
+		if uniform {
+			// A scalar factor keeps simplego on its fast elementwise path.
+			decay = Scalar(u.Graph(), u.DType(), math.Pow(kappa[0], float64(shift)))
+		} else {
+			// Broadcasting a [G] factor runs simplego's slow per-element broadcast
+			// iterator; a constant of the full shape avoids that.
+			dims := u.Shape().Dimensions
+			pow := make([]float32, u.Shape().Size())
+			for i := range pow {
+				pow[i] = float32(math.Pow(kappa[i%dims[2]], float64(shift)))
+			}
+			decay = ConvertDType(Const(u.Graph(), pow), u.DType())
+			decay = Reshape(decay, dims...)
 		}
-		kN := Reshape(ConvertDType(Const(u.Graph(), pow), u.DType()), 1, 1, len(kappa))
-		r = Add(r, Mul(shiftTime(r, shift, reverse), kN))
+		r = Add(r, Mul(shiftTime(r, shift, reverse), decay))
 	}
 	return r
 }
