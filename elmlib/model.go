@@ -264,7 +264,27 @@ func (m *Model) StateDict() (StateDict, error) {
 		if err != nil {
 			return nil, fmt.Errorf("elmlib: variable %q: %w", ps.key, err)
 		}
-		t := &Tensor{Shape: slices.Clone(ps.shape), DType: "float32"}
+		t, err := exportTensor(ps, val)
+		if err != nil {
+			return nil, fmt.Errorf("elmlib: variable %q: %w", ps.key, err)
+		}
+		sd[ps.key] = t
+	}
+	if m.spec.Routing == RoutingNone {
+		sd[KeyIndices] = &Tensor{Shape: []int{0}, DType: "float32", F32: []float32{}}
+		sd[KeyMask] = &Tensor{Shape: []int{0}, DType: "float32", F32: []float32{}}
+	}
+	return sd, nil
+}
+
+// exportTensor converts a variable's value to the authors' dtypes: indices int64, mask
+// bool, everything else float32.
+func exportTensor(ps paramShape, val *tensors.Tensor) (t *Tensor, err error) {
+	if got := val.Shape().Dimensions; !slices.Equal(got, ps.shape) {
+		return nil, fmt.Errorf("shape %v, want %v", got, ps.shape)
+	}
+	t = &Tensor{Shape: slices.Clone(ps.shape), DType: "float32"}
+	err = catch(func() {
 		switch ps.key {
 		case KeyIndices:
 			t.DType = "int64"
@@ -279,11 +299,6 @@ func (m *Model) StateDict() (StateDict, error) {
 		default:
 			t.F32 = tensors.MustCopyFlatData[float32](val)
 		}
-		sd[ps.key] = t
-	}
-	if m.spec.Routing == RoutingNone {
-		sd[KeyIndices] = &Tensor{Shape: []int{0}, DType: "float32", F32: []float32{}}
-		sd[KeyMask] = &Tensor{Shape: []int{0}, DType: "float32", F32: []float32{}}
-	}
-	return sd, nil
+	})
+	return t, err
 }

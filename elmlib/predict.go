@@ -1,7 +1,9 @@
 package elmlib
 
 import (
+	"errors"
 	"fmt"
+	"math"
 
 	"github.com/elmneuron/elm/data"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -88,11 +90,24 @@ func (m *Model) run(x *tensors.Tensor, trajectories bool) (out []*tensors.Tensor
 		m.execs[trajectories] = exec
 	}
 	m.mu.Unlock()
-	if err := catch(func() { out, err = exec.Exec(x) }); err != nil {
-		return nil, fmt.Errorf("elmlib: forward: %w", err)
-	}
-	if err != nil {
+	panicErr := catch(func() { out, err = exec.Exec(x) })
+	if err = errors.Join(panicErr, err); err != nil {
 		return nil, fmt.Errorf("elmlib: forward: %w", err)
 	}
 	return out, nil
+}
+
+// TauM returns τ_m = τ_min + (τ_max-τ_min)·sigmoid(p_τ) per memory unit in ms [memory],
+// from the current parameters (computed in float64, then rounded).
+func (m *Model) TauM() ([]float32, error) {
+	sd, err := m.StateDict()
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := m.spec.TauMMin, m.spec.tauMax
+	tau := make([]float32, m.spec.NumMemory)
+	for i, p := range sd[KeyProtoTauM].F32 {
+		tau[i] = float32(lo + (hi-lo)/(1+math.Exp(-float64(p))))
+	}
+	return tau, nil
 }
