@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -135,6 +136,18 @@ func newID() string {
 // characters escaped (so the text is safe inside <script>).
 func newChart(title string, width, height int, option map[string]any) (*Chart, error) {
 	option["animation"] = false
+	// go-echarts types axisLabel.interval as a string; echarts needs a number.
+	for _, key := range []string{"xAxis", "yAxis"} {
+		for _, a := range axisList(option, key) {
+			if l, ok := a["axisLabel"].(map[string]any); ok {
+				if s, ok := l["interval"].(string); ok {
+					if _, err := strconv.Atoi(s); err == nil {
+						l["interval"] = json.Number(s)
+					}
+				}
+			}
+		}
+	}
 	data, err := json.Marshal(option)
 	if err != nil {
 		return nil, fmt.Errorf("plots: encoding the option of chart %q: %w", title, err)

@@ -67,9 +67,10 @@ func GreyImage(pixels []float64, height, width int, o ImageOptions) (*Chart, err
 	hm := charts.NewHeatMap()
 	hm.SetGlobalOptions(globals(f, title, w, h, false, "item")...)
 	hm.SetGlobalOptions(
-		charts.WithXAxisOpts(axis{name: "column (pixel)", kind: "category", data: cols}.x()),
+		charts.WithXAxisOpts(axis{name: "column (pixel)", kind: "category", data: cols,
+			interval: labelInterval(width)}.x()),
 		charts.WithYAxisOpts(axis{name: "row (pixel)", kind: "category", data: rows,
-			inverse: true, gap: 35}.y()))
+			inverse: true, gap: 35, interval: labelInterval(height)}.y()))
 	hm.AddSeries("grey level", data)
 	m, err := optionOf(hm)
 	if err != nil {
@@ -85,4 +86,9 @@ func GreyImage(pixels []float64, height, width int, o ImageOptions) (*Chart, err
 	}
 	setGrid(m, map[string]any{"left": 50, "right": 20, "top": top, "bottom": 50})
 	return newChart(title, w, h, m)
+}
+
+// labelInterval shows about 8 tick labels on a pixel axis of n pixels.
+func labelInterval(n int) string {
+	return fmt.Sprint(max(0, (n+7)/8-1))
 }

@@ -63,7 +63,7 @@ func InputRaster(spikes [][]int32, numExcitatory int, o RasterOptions) (*Chart, 
 		charts.WithXAxisOpts(axis{name: "time (ms)", kind: "value",
 			min: num(float64(o.Start) * dt), max: num(float64(stop) * dt)}.x()),
 		charts.WithYAxisOpts(axis{name: "input index", kind: "value", min: 0,
-			max: len(spikes)}.y()))
+			max: len(spikes), noMax: true}.y()))
 
 	pops := []struct {
 		name   string
@@ -179,18 +179,18 @@ func TeacherVsModel(c Comparison, o CompareOptions) (*Chart, error) {
 		model = "model"
 	}
 	t := stepAxis(n, dt, o.StartMS)
-	tMin, tMax := num(t[0]), num(t[n-1])
+	tMin, tMax := num(t[0]), num(o.StartMS+float64(n)*dt)
 
 	title := o.title("Teacher vs model")
 	w, h := o.size(560)
 	line := charts.NewLine()
 	line.SetGlobalOptions(globals(o.Frame, title, w, h, true, "axis")...)
 	line.SetGlobalOptions(
-		charts.WithXAxisOpts(axis{kind: "value", min: tMin, max: tMax}.x()),
+		charts.WithXAxisOpts(axis{kind: "value", min: tMin, max: tMax, noLabels: true}.x()),
 		charts.WithYAxisOpts(axis{name: "soma (mV)", kind: "value", scale: true}.y()))
 	line.ExtendXAxis(axis{name: "time (ms)", kind: "value", min: tMin, max: tMax, grid: 1}.x())
 	line.ExtendYAxis(axis{name: "spike prob.", kind: "value", min: 0, max: num(1.08),
-		grid: 1}.y())
+		grid: 1, noMax: true}.y())
 
 	line.AddSeries("teacher voltage", lineData(t, c.TeacherMV),
 		lineSeriesOpts(colorTeacher, 1.2, false)...)

@@ -126,7 +126,7 @@ func unitLines(fig, title, yName string, m [][]float64, tauM []float64,
 	line.SetGlobalOptions(globals(o.Frame, title, w, h, showLegend, "item")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(axis{name: "time (ms)", kind: "value", min: 0,
-			max: num(t[len(t)-1])}.x()),
+			max: num(float64(in.steps) * dt)}.x()),
 		charts.WithYAxisOpts(axis{name: yName, kind: yKind, scale: true}.y()))
 	for _, u := range in.units {
 		col := make([]float64, in.steps)

@@ -91,13 +91,24 @@ type axis struct {
 	position string
 	inverse  bool
 	scale    bool // do not force zero into the range
+	noLabels bool // hide tick labels (a panel sharing another panel's axis)
+	noMax    bool // hide the label at the axis maximum (clashes with a nearby tick)
+	interval string
+}
+
+func (a axis) label() *opts.AxisLabel {
+	l := &opts.AxisLabel{Show: opts.Bool(!a.noLabels), Interval: a.interval}
+	if a.noMax {
+		l.ShowMaxLabel = opts.Bool(false)
+	}
+	return l
 }
 
 func (a axis) x() opts.XAxis {
 	o := opts.XAxis{Type: a.kind, Name: a.name, NameLocation: "middle", NameGap: a.gap,
 		Min: a.min, Max: a.max, GridIndex: a.grid, Position: a.position,
 		SplitLine: &opts.SplitLine{Show: opts.Bool(a.kind != "category")},
-		AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}
+		AxisLabel: a.label()}
 	if a.gap == 0 {
 		o.NameGap = 28
 	}
@@ -117,7 +128,7 @@ func (a axis) y() opts.YAxis {
 	o := opts.YAxis{Type: a.kind, Name: a.name, NameLocation: "middle", NameGap: a.gap,
 		Min: a.min, Max: a.max, GridIndex: a.grid, Position: a.position,
 		SplitLine: &opts.SplitLine{Show: opts.Bool(a.kind != "category")},
-		AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}
+		AxisLabel: a.label()}
 	if a.gap == 0 {
 		o.NameGap = 45
 	}

@@ -83,12 +83,16 @@ func IntegrationSurface(s Surface, o SurfaceOptions) (*Chart, error) {
 	}
 
 	title := o.title("MLP integration surface")
+	f := o.Frame
+	if f.Subtitle == "" {
+		f.Subtitle = "colour: " + zName
+	}
 	w, h := o.size(560)
 	if o.Width <= 0 {
 		w = 660
 	}
 	hm := charts.NewHeatMap()
-	hm.SetGlobalOptions(globals(o.Frame, title, w, h, false, "item")...)
+	hm.SetGlobalOptions(globals(f, title, w, h, false, "item")...)
 	hm.SetGlobalOptions(
 		charts.WithXAxisOpts(axis{name: xName, kind: "category", data: labels(s.X)}.x()),
 		charts.WithYAxisOpts(axis{name: yName, kind: "category", data: labels(s.Y)}.y()))
@@ -100,9 +104,9 @@ func IntegrationSurface(s Surface, o SurfaceOptions) (*Chart, error) {
 	m["visualMap"] = []any{map[string]any{
 		"type": "continuous", "min": num(zMin), "max": num(zMax), "calculable": true,
 		"orient": "vertical", "right": 8, "top": "middle", "itemHeight": 200,
-		"text": []any{zName, ""}, "inRange": map[string]any{"color": stopsAny(stops)},
+		"inRange": map[string]any{"color": stopsAny(stops)},
 	}}
-	setGrid(m, map[string]any{"left": 75, "right": 120, "top": 60, "bottom": 60})
+	setGrid(m, map[string]any{"left": 75, "right": 110, "top": 75, "bottom": 60})
 	return newChart(title, w, h, m)
 }
 

@@ -61,7 +61,8 @@ func TauHistogram(before, after []float64, o HistOptions) (*Chart, error) {
 	line.SetGlobalOptions(globals(o.Frame, title, w, h, true, "item")...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(axis{name: "τ_m (ms, log scale)", kind: "log",
-			min: num(edges[0]), max: num(edges[bins])}.x()),
+			min: num(math.Pow(10, math.Floor(math.Log10(lo)))),
+			max: num(math.Pow(10, math.Ceil(math.Log10(hi))))}.x()),
 		charts.WithYAxisOpts(axis{name: "memory units", kind: "value", min: 0}.y()))
 	for k, s := range []struct {
 		name  string

@@ -192,8 +192,11 @@ var (
 	openChart = regexp.MustCompile(`<div\b[^>]*\bclass="[^"]*\b` + ChartClass + `\b[^"]*"[^>]*>`)
 	idAttr    = regexp.MustCompile(`\bid="([^"]*)"`)
 	divTag    = regexp.MustCompile(`(?i)<(/?)div\b`)
-	netRef    = regexp.MustCompile(`(?i)(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?)` +
-		`((?:https?:)?//[^"'\s)>]+)`)
+	// An asset is loaded by a src attribute, a <link href>, CSS url() or @import; an <a href>
+	// is only a link and is not counted.
+	netSrc     = regexp.MustCompile(`(?i)\b(?:src|srcset|data)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)`)
+	netLink    = regexp.MustCompile(`(?i)<link\b[^>]*\bhref\s*=\s*["']?((?:https?:)?//[^"'\s>]+)`)
+	netCSS     = regexp.MustCompile(`(?i)(?:url\(\s*["']?|@import\s+["'])((?:https?:)?//[^"'\s)]+)`)
 	consoleErr = regexp.MustCompile(`(?i)CONSOLE.*(Uncaught|Error)`)
 )
 
@@ -231,13 +234,17 @@ func closingDiv(dom string, from int) int {
 	return len(dom)
 }
 
-// NetworkRefs returns the src, href and url() references in html that point at the network.
+// NetworkRefs returns the references in html that would load an asset from the network:
+// src, srcset and data attributes, <link href>, CSS url() and @import with an http:, https:
+// or protocol-relative address.
 // Text that merely mentions a URL (comments, licences inside scripts) is not a reference,
 // but a script that builds a URL at run time is not seen here either.
 func NetworkRefs(html string) []string {
 	var out []string
-	for _, m := range netRef.FindAllStringSubmatch(html, -1) {
-		out = append(out, m[1])
+	for _, re := range []*regexp.Regexp{netSrc, netLink, netCSS} {
+		for _, m := range re.FindAllStringSubmatch(html, -1) {
+			out = append(out, m[1])
+		}
 	}
 	return out
 }
