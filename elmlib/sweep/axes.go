@@ -24,34 +24,72 @@ type axisSpec struct {
 	doc   string
 	typ   valueType
 	paths []string // dotted JSON paths set to the value
-	// offset, when non-zero, is added to the value written to the second path.
-	offset float64
+	// aliases maps short string values to the configuration's names (e.g. "v1").
+	aliases map[string]string
+	// fix, if set, adjusts the configuration after the paths are set.
+	fix func(cfg map[string]any, v any) error
 }
 
-// axes is the one place that maps axis names to configuration fields. The JSON paths are
-// those of the run configuration: elmlib's model configuration under "model", the seed at
-// the top level.
+// Field names of elmlib's configuration JSON (elmlib.MarshalConfig), under "model".
+const (
+	modelVariant = "model.variant"
+	modelField   = "model.config."
+)
+
+// axes is the one place that maps axis names to configuration fields. A run configuration
+// holds elmlib's model configuration in the form elmlib.MarshalConfig writes, under
+// "model" ({"variant": ..., "config": {...}}), and the seed of everything else (data,
+// training) at the top level as "seed"; other top-level fields belong to the run kind.
 var axes = map[string]axisSpec{
 	"tau_max": {doc: "upper end of the τ_m range, ms", typ: typePositive,
-		paths: []string{"model.memory_tau_max"}},
+		paths: []string{modelField + "memory_tau_max"}},
 	"learn_tau": {doc: "whether τ_m is learnable", typ: typeBool,
-		paths: []string{"model.learn_memory_tau"}},
-	"tau_m": {doc: "one τ_m for all units, ms (range [v, v+1e-3])", typ: typePositive,
-		paths: []string{"model.memory_tau_min", "model.memory_tau_max"}, offset: 1e-3},
+		paths: []string{modelField + "learn_memory_tau"}},
+	"tau_m": {doc: "one τ_m for all units, ms (inside the τ_m range)", typ: typePositive,
+		paths: []string{modelField + "constant_tau_m"}},
 	"d_m": {doc: "number of memory units", typ: typeCount,
-		paths: []string{"model.num_memory"}},
-	"mlp_hidden": {doc: "width of each hidden MLP layer", typ: typeCount,
-		paths: []string{"model.mlp_hidden_size"}},
+		paths: []string{modelField + "num_memory"}},
+	"mlp_hidden": {doc: "width of each hidden MLP layer (0: 2·d_m)", typ: typeCount,
+		paths: []string{modelField + "mlp_hidden_size"}},
 	"mlp_layers": {doc: "number of hidden MLP layers (0: no hidden layer)", typ: typeCount,
-		paths: []string{"model.mlp_num_layers"}},
-	"lambda": {doc: "memory update scale λ", typ: typePositive,
-		paths: []string{"model.lambda_value"}},
-	"variant": {doc: "model variant (ELM v1 or Branch-ELM v2)", typ: typeString,
-		paths: []string{"model.variant"}},
-	"routing": {doc: "input-to-synapse routing (neuronio, random)", typ: typeString,
-		paths: []string{"model.routing"}},
-	"seed": {doc: "random seed of initialisation and data", typ: typeCount,
-		paths: []string{"seed"}},
+		paths: []string{modelField + "mlp_num_layers"}},
+	"lambda": {doc: "memory gain factor λ", typ: typePositive,
+		paths: []string{modelField + "lambda_value"}},
+	"variant": {doc: "v1 (ELM v1, synapse traces) or v2 (Branch-ELM v2, branch traces)",
+		typ: typeString, paths: []string{modelVariant},
+		aliases: map[string]string{"v1": "elm_v1_synapse_trace",
+			"v2": "branch_elm_v2_branch_trace"},
+		fix: renameTraceTau},
+	"routing": {doc: "input-to-synapse routing: neuronio, random or none", typ: typeString,
+		paths: []string{modelField + "input_to_synapse_routing"},
+		aliases: map[string]string{"neuronio": "neuronio_routing",
+			"random": "random_routing"}},
+	"seed": {doc: "seed of data and training, and of the model's initialisation and random" +
+		" routing", typ: typeCount,
+		paths: []string{"seed", modelField + "init_seed", modelField + "routing_seed"}},
+}
+
+// traceTauKey is the trace time-constant field of each variant.
+var traceTauKey = map[string]string{"elm_v1_synapse_trace": "tau_s_value",
+	"branch_elm_v2_branch_trace": "tau_b_value"}
+
+// renameTraceTau renames the trace time constant of the other variant (tau_s_value of v1,
+// tau_b_value of v2) to the one of the variant just set, so that a base configuration of
+// either variant can be switched.
+func renameTraceTau(cfg map[string]any, v any) error {
+	model, _ := cfg["model"].(map[string]any)
+	fields, _ := model["config"].(map[string]any)
+	want := traceTauKey[fmt.Sprint(v)]
+	if fields == nil || want == "" {
+		return nil
+	}
+	for _, other := range traceTauKey {
+		if val, ok := fields[other]; ok && other != want {
+			delete(fields, other)
+			fields[want] = val
+		}
+	}
+	return nil
 }
 
 // AxisNames returns the names of the axes a sweep may vary, sorted.
@@ -121,15 +159,16 @@ func (a axisSpec) check(name string, v any) error {
 
 // apply sets the axis's fields of cfg to v.
 func (a axisSpec) apply(name string, cfg map[string]any, v any) error {
-	for i, p := range a.paths {
-		val := v
-		if i > 0 && a.offset != 0 {
-			f, _ := v.(json.Number).Float64()
-			val = json.Number(fmt.Sprint(f + a.offset))
-		}
-		if err := setPath(cfg, p, val); err != nil {
+	if s, ok := v.(string); ok && a.aliases[s] != "" {
+		v = a.aliases[s]
+	}
+	for _, p := range a.paths {
+		if err := setPath(cfg, p, v); err != nil {
 			return fmt.Errorf("axis %s: %w", name, err)
 		}
+	}
+	if a.fix != nil {
+		return a.fix(cfg, v)
 	}
 	return nil
 }

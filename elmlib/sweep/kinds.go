@@ -28,8 +28,8 @@ var (
 	kinds   = map[string]runKind{}
 )
 
-// RegisterRunKind registers fn (and validate, which may be nil) under name, replacing an
-// earlier registration. Register the same kinds in every process that executes runs: the
+// RegisterRunKind registers fn and its configuration validator under name, replacing an
+// earlier registration. A nil validate means ValidateModel. Register the same kinds in every process that executes runs: the
 // notebook or program that calls RunLocal, and the elmsweep command that Slurm runs.
 func RegisterRunKind(name string, fn RunFunc, validate ValidateFunc) {
 	if name == "" || fn == nil {
@@ -37,6 +37,9 @@ func RegisterRunKind(name string, fn RunFunc, validate ValidateFunc) {
 	}
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
+	if validate == nil {
+		validate = ValidateModel
+	}
 	kinds[name] = runKind{fn, validate}
 }
 

@@ -15,7 +15,7 @@ import (
 // testRuns expands a synthetic sweep over tau_max with the given extra base fields.
 func testRuns(t *testing.T, extra string, taus ...any) []Run {
 	t.Helper()
-	base := `{"model": {"memory_tau_min": 1, "num_memory": 3}` + extra + `}`
+	base := `{"model": {"config": {"memory_tau_min": 1, "num_memory": 3}}` + extra + `}`
 	s := Sweep{Name: "s", Kind: SyntheticKind, Base: json.RawMessage(base),
 		Axes: []Axis{{Name: "tau_max", Values: taus}}}
 	runs, err := s.Expand()

@@ -9,8 +9,8 @@ import (
 )
 
 // testBase is a small base configuration in the layout the axis table expects.
-const testBase = `{"model": {"memory_tau_min": 1, "memory_tau_max": 150, "num_memory": 4},
-	"seed": 0}`
+const testBase = `{"model": {"variant": "elm_v1_synapse_trace",
+	"config": {"memory_tau_min": 1, "memory_tau_max": 150, "num_memory": 4}}, "seed": 0}`
 
 func TestExpandProductOrderAndNames(t *testing.T) {
 	s := Sweep{Name: "t", Kind: SyntheticKind, Base: json.RawMessage(testBase),
@@ -37,8 +37,8 @@ func TestExpandProductOrderAndNames(t *testing.T) {
 		}
 	}
 	last := runs[11]
-	wantCfg := `{"model":{"learn_memory_tau":true,"memory_tau_max":500,"memory_tau_min":1,` +
-		`"num_memory":4,"variant":"v2"},"seed":0}`
+	wantCfg := `{"model":{"config":{"learn_memory_tau":true,"memory_tau_max":500,` +
+		`"memory_tau_min":1,"num_memory":4},"variant":"branch_elm_v2_branch_trace"},"seed":0}`
 	if string(last.Config) != wantCfg {
 		t.Errorf("run 11 config\n got %s\nwant %s", last.Config, wantCfg)
 	}
@@ -72,14 +72,19 @@ func TestExpandAxisFields(t *testing.T) {
 	}{
 		{"tau_max", 25, `"memory_tau_max":25`},
 		{"learn_tau", true, `"learn_memory_tau":true`},
-		{"tau_m", 10, `"memory_tau_max":10.001,"memory_tau_min":10`},
+		{"tau_m", 10, `"constant_tau_m":10`},
 		{"d_m", 20, `"num_memory":20`},
 		{"mlp_hidden", 40, `"mlp_hidden_size":40`},
 		{"mlp_layers", 0, `"mlp_num_layers":0`},
 		{"lambda", 5, `"lambda_value":5`},
-		{"variant", "v2", `"variant":"v2"`},
-		{"routing", "neuronio", `"routing":"neuronio"`},
-		{"seed", 12345678901234567, `"seed":12345678901234567`},
+		{"variant", "v2", `"variant":"branch_elm_v2_branch_trace"`},
+		{"routing", "neuronio", `"input_to_synapse_routing":"neuronio_routing"`},
+		{"routing", "random", `"input_to_synapse_routing":"random_routing"`},
+		{"variant", "v1", `"variant":"elm_v1_synapse_trace"`},
+		{"seed", 12345678901234567, `"init_seed":12345678901234567,` +
+			`"memory_tau_max":150,"memory_tau_min":1,"num_memory":4,` +
+			`"routing_seed":12345678901234567},"variant":"elm_v1_synapse_trace"},` +
+			`"seed":12345678901234567}`},
 	}
 	for i, c := range cases {
 		s := Sweep{Name: "f", Kind: SyntheticKind, Base: json.RawMessage(testBase),
@@ -93,8 +98,12 @@ func TestExpandAxisFields(t *testing.T) {
 			t.Errorf("case %d (%s): config %s lacks %s", i, c.axis, runs[0].Config, c.want)
 		}
 	}
-	if len(AxisNames()) != len(cases) {
-		t.Errorf("%d axes, %d tested", len(AxisNames()), len(cases))
+	tested := map[string]bool{}
+	for _, c := range cases {
+		tested[c.axis] = true
+	}
+	if len(AxisNames()) != len(tested) {
+		t.Errorf("%d axes, %d tested", len(AxisNames()), len(tested))
 	}
 }
 
@@ -123,10 +132,10 @@ func TestExpandErrors(t *testing.T) {
 			`axis variant: value "" is not a non-empty string`},
 		{SyntheticKind, testBase, []Axis{{Name: "tau_max", Values: []any{25, 0.5}}},
 			`sweep "e": run 1 (tau_max=0.5): invalid configuration: ` +
-				`model.memory_tau_min 1 >= model.memory_tau_max 0.5`},
-		{SyntheticKind, `{"model": 3}`, []Axis{{Name: "d_m", Values: []any{4}}},
-			`run 0 (d_m=4): axis d_m: cannot set model.num_memory: model in the base` +
-				` configuration is 3, not an object`},
+				`model.config.memory_tau_min 1 >= model.config.memory_tau_max 0.5`},
+		{SyntheticKind, `{"model": {"config": 3}}`, []Axis{{Name: "d_m", Values: []any{4}}},
+			`run 0 (d_m=4): axis d_m: cannot set model.config.num_memory: model.config in` +
+				` the base configuration is 3, not an object`},
 		{SyntheticKind, `[1, 2]`, nil, `base configuration: is [1,2], want a JSON object`},
 		{SyntheticKind, ``, nil, `base configuration: empty; want a JSON object`},
 		{"", testBase, nil, `sweep "e": no run kind (registered kinds:`},
@@ -141,12 +150,12 @@ func TestExpandErrors(t *testing.T) {
 }
 
 func TestExpandDuplicateConfigurations(t *testing.T) {
-	// tau_m overrides tau_max, so two tau_max values resolve to the same configuration.
+	// "v1" and the variant's full name are the same configuration.
 	s := Sweep{Name: "d", Kind: SyntheticKind, Base: json.RawMessage(testBase),
-		Axes: []Axis{{Name: "tau_max", Values: []any{20, 30}},
-			{Name: "tau_m", Values: []any{5}}}}
+		Axes: []Axis{{Name: "variant", Values: []any{"v1", "elm_v1_synapse_trace"}}}}
 	_, err := s.Expand()
-	want := `runs tau_max=20,tau_m=5 and tau_max=30,tau_m=5 resolve to the same configuration`
+	want := `runs variant="v1" and variant="elm_v1_synapse_trace" resolve to the same` +
+		` configuration`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v, want %q", err, want)
 	}
@@ -157,11 +166,15 @@ func TestExpandCustomValidate(t *testing.T) {
 		Axes: []Axis{{Name: "routing", Values: []any{"neuronio", "spiral"}}},
 		Validate: func(cfg []byte) error {
 			var c struct {
-				Model struct{ Routing string } `json:"model"`
+				Model struct {
+					Config struct {
+						Routing string `json:"input_to_synapse_routing"`
+					} `json:"config"`
+				} `json:"model"`
 			}
 			_ = json.Unmarshal(cfg, &c)
-			if c.Model.Routing == "spiral" {
-				return errorString("model.routing: unknown routing \"spiral\"")
+			if r := c.Model.Config.Routing; r == "spiral" {
+				return errorString("model.routing: unknown routing \"" + r + "\"")
 			}
 			return nil
 		}}
@@ -186,7 +199,7 @@ func TestParseSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"model":{"memory_tau_max":5.5},"seed":3}`
+	want := `{"model":{"config":{"memory_tau_max":5.5}},"seed":3}`
 	if len(runs) != 2 || string(runs[1].Config) != want {
 		t.Fatalf("runs %v, want the second config %s", runs, want)
 	}

@@ -27,9 +27,11 @@ type syntheticConfig struct {
 	FailSeeds []int `json:"fail_seeds"`
 	Seed      int   `json:"seed"`
 	Model     struct {
-		TauMin *float64 `json:"memory_tau_min"`
-		TauMax *float64 `json:"memory_tau_max"`
-		DM     *int     `json:"num_memory"`
+		Config struct {
+			TauMin *float64 `json:"memory_tau_min"`
+			TauMax *float64 `json:"memory_tau_max"`
+			DM     *int     `json:"num_memory"`
+		} `json:"config"`
 	} `json:"model"`
 }
 
@@ -38,8 +40,8 @@ type syntheticConfig struct {
 //
 // It reads from the configuration: sleep_ms (wait this long, honouring cancellation), fail
 // (if non-empty, fail with this text), fail_seeds (fail if seed is listed), seed,
-// model.memory_tau_min/max (default 1 and 150 ms) and
-// model.num_memory (d_m, default 4). It returns
+// model.config.memory_tau_min/max (default 1 and 150 ms) and model.config.num_memory (d_m,
+// default 4). It returns
 //
 //	score = 1 - 0.5·exp(-τ_max/25) + 0.01·u,   loss = 1 - score,
 //
@@ -68,14 +70,14 @@ func SyntheticRun(ctx context.Context, run Run) (*Result, error) {
 	}
 
 	lo, hi, dm := 1.0, 150.0, 4
-	if c.Model.TauMin != nil {
-		lo = *c.Model.TauMin
+	if c.Model.Config.TauMin != nil {
+		lo = *c.Model.Config.TauMin
 	}
-	if c.Model.TauMax != nil {
-		hi = *c.Model.TauMax
+	if c.Model.Config.TauMax != nil {
+		hi = *c.Model.Config.TauMax
 	}
-	if c.Model.DM != nil {
-		dm = *c.Model.DM
+	if c.Model.Config.DM != nil {
+		dm = *c.Model.Config.DM
 	}
 	sum := sha256.Sum256(run.Config)
 	u := float64(binary.BigEndian.Uint64(sum[:8])>>11) / (1 << 53)
@@ -106,13 +108,13 @@ func validateSynthetic(cfgJSON []byte) error {
 	if err := json.Unmarshal(cfgJSON, &c); err != nil {
 		return err
 	}
-	m := c.Model
+	m := c.Model.Config
 	if m.TauMin != nil && m.TauMax != nil && *m.TauMin >= *m.TauMax {
-		return fmt.Errorf("model.memory_tau_min %g >= model.memory_tau_max %g",
+		return fmt.Errorf("model.config.memory_tau_min %g >= model.config.memory_tau_max %g",
 			*m.TauMin, *m.TauMax)
 	}
 	if m.DM != nil && *m.DM < 1 {
-		return fmt.Errorf("model.num_memory %d < 1", *m.DM)
+		return fmt.Errorf("model.config.num_memory %d < 1", *m.DM)
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func writeSweep(t *testing.T, dir, name string, n int, extra string) string {
 		seeds[i] = fmt.Sprint(i)
 	}
 	def := fmt.Sprintf(`{"name": %q, "kind": "synthetic",
-		"base": {"model": {"memory_tau_min": 1, "memory_tau_max": 50}%s},
+		"base": {"model": {"config": {"memory_tau_min": 1, "memory_tau_max": 50}}%s},
 		"axes": [{"name": "seed", "values": [%s]}]}`, name, extra, strings.Join(seeds, ","))
 	path := filepath.Join(dir, name+".json")
 	if err := os.WriteFile(path, []byte(def), 0o644); err != nil {
@@ -311,6 +311,15 @@ func TestSlurmSweep(t *testing.T) {
 	}
 	if now, _ := os.ReadFile(st.ResultPath(runs[0].ID)); !bytes.Equal(now, before) {
 		t.Error("the result finished before submission changed")
+	}
+	code, out, errOut := elmsweep(t, "status", "--store", st.Dir, "--job", job.ID,
+		"--metric", "score", "--maximize")
+	for _, want := range []string{`sweep "slurm": 6 runs, 6 finished (1 failed), 0 pending`,
+		"best score=", "failed " + job.Runs[3].ID + " (seed=4): synthetic run: seed 4 is in",
+		"job " + job.ID + ": 5 tasks known to Slurm, 0 active"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("status: exit %d, stderr %s, output lacks %q:\n%s", code, errOut, want, out)
+		}
 	}
 	if _, err := sweep.SubmitSlurm(ctx, st, sw.Name, runs, sweep.SlurmOptions{
 		Binary: binary}); err != sweep.ErrNothingPending {
