@@ -142,3 +142,25 @@ func TestCorruptCacheRegenerates(t *testing.T) {
 		t.Errorf("missing file: error %v, want one naming the file", err)
 	}
 }
+
+// TestCachedUnwritableDir: when the cache cannot be written, Cached still returns the
+// generated data, together with an error naming the problem.
+func TestCachedUnwritableDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plain-file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := smallConfig()
+	sims, err := Cached(filepath.Join(file, "sub"), cfg)
+	if err == nil || !strings.Contains(err.Error(), "cache directory") {
+		t.Errorf("error %v, want a cache directory error", err)
+	}
+	if !reflect.DeepEqual(sims, mustGenerate(t, cfg)) {
+		t.Error("Cached did not return the generated data with the write error")
+	}
+	bad := cfg
+	bad.NumSims = 0
+	if _, err := Cached(t.TempDir(), bad); err == nil || !strings.Contains(err.Error(), "NumSims") {
+		t.Errorf("invalid config: error %v, want one naming NumSims", err)
+	}
+}
