@@ -110,3 +110,21 @@ func TestInitialProtoTauMNeuronIO(t *testing.T) {
 		t.Errorf("last τ_m = %v, want 149.99998", tau)
 	}
 }
+
+func TestInitialProtoTauMFiniteAtDefaultRange(t *testing.T) {
+	// float32(1000 - 1e-6) = 1000: the authors' clip leaves τ = τ_max and p = +Inf. Ours
+	// steps one float32 inside, so p is finite and τ_m is within one ulp of τ_max.
+	for _, r := range [][2]float64{{1, 1000}, {1, 500}, {100, 1000}} {
+		p := InitialProtoTauM(r[0], r[1], 5, 0)
+		for i, v := range p {
+			if math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+				t.Errorf("range %v: p[%d] = %v", r, i, v)
+			}
+		}
+		sig := func(x float32) float64 { return 1 / (1 + math.Exp(-float64(x))) }
+		top := r[0] + (r[1]-r[0])*sig(p[4])
+		if math.Abs(top-r[1]) > 1e-4*r[1] {
+			t.Errorf("range %v: last τ_m %v, want about %v", r, top, r[1])
+		}
+	}
+}

@@ -59,20 +59,27 @@ func TestConfigErrors(t *testing.T) {
 		edit        func(c *SynapseTraceConfig)
 		field, text string
 	}{
-		0:  {func(c *SynapseTraceConfig) { c.TauMMin = 150; c.TauMMax = 150 }, "TauMMin", "TauMMin = 150: must be < TauMMax (150)"},
-		1:  {func(c *SynapseTraceConfig) { c.TauMMin = 2000 }, "TauMMin", "TauMMin = 2000: must be < TauMMax (1000)"},
-		2:  {func(c *SynapseTraceConfig) { c.NumMemory = 0 }, "NumMemory", "NumMemory = 0: must be >= 1"},
-		3:  {func(c *SynapseTraceConfig) { c.DeltaT = 0 }, "DeltaT", "DeltaT = 0"},
-		4:  {func(c *SynapseTraceConfig) { c.DeltaT = -1 }, "DeltaT", "DeltaT = -1"},
-		5:  {func(c *SynapseTraceConfig) { c.Activation = "tanh" }, "Activation", `Activation = "tanh"`},
-		6:  {func(c *SynapseTraceConfig) { c.NumBranch = 3 }, "NumBranch", "(3 × 1 = 3) must equal NumInput (6)"},
+		0: {func(c *SynapseTraceConfig) { c.TauMMin = 150; c.TauMMax = 150 },
+			"TauMMin", "TauMMin = 150: must be < TauMMax (150)"},
+		1: {func(c *SynapseTraceConfig) { c.TauMMin = 2000 },
+			"TauMMin", "TauMMin = 2000: must be < TauMMax (1000)"},
+		2: {func(c *SynapseTraceConfig) { c.NumMemory = 0 },
+			"NumMemory", "NumMemory = 0: must be >= 1"},
+		3: {func(c *SynapseTraceConfig) { c.DeltaT = 0 }, "DeltaT", "DeltaT = 0"},
+		4: {func(c *SynapseTraceConfig) { c.DeltaT = -1 }, "DeltaT", "DeltaT = -1"},
+		5: {func(c *SynapseTraceConfig) { c.Activation = "tanh" },
+			"Activation", `Activation = "tanh"`},
+		6: {func(c *SynapseTraceConfig) { c.NumBranch = 3 },
+			"NumBranch", "(3 × 1 = 3) must equal NumInput (6)"},
 		7:  {func(c *SynapseTraceConfig) { c.Routing = "magic" }, "Routing", `Routing = "magic"`},
 		8:  {func(c *SynapseTraceConfig) { c.TauS = 0 }, "TauS", "TauS = 0"},
 		9:  {func(c *SynapseTraceConfig) { c.Lambda = -5 }, "Lambda", "Lambda = -5"},
 		10: {func(c *SynapseTraceConfig) { c.NumInput = 0 }, "NumInput", "NumInput = 0"},
 		11: {func(c *SynapseTraceConfig) { c.NumOutput = -1 }, "NumOutput", "NumOutput = -1"},
-		12: {func(c *SynapseTraceConfig) { c.SynapsesPerBranch = 0 }, "SynapsesPerBranch", "SynapsesPerBranch = 0"},
-		13: {func(c *SynapseTraceConfig) { c.ConstantTauM = 1000 }, "ConstantTauM", "ConstantTauM = 1000"},
+		12: {func(c *SynapseTraceConfig) { c.SynapsesPerBranch = 0 },
+			"SynapsesPerBranch", "SynapsesPerBranch = 0"},
+		13: {func(c *SynapseTraceConfig) { c.ConstantTauM = 1000 },
+			"ConstantTauM", "ConstantTauM = 1000"},
 		14: {func(c *SynapseTraceConfig) { c.MLPLayers = -1 }, "MLPLayers", "MLPLayers = -1"},
 		15: {func(c *SynapseTraceConfig) { c.TauMMax = nanValue() }, "TauMMax", "TauMMax = NaN"},
 		16: {func(c *SynapseTraceConfig) { c.MLPHidden = -2 }, "MLPHidden", "MLPHidden = -2"},
@@ -126,7 +133,8 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 }
 
 func TestReadAuthorsConfig(t *testing.T) {
-	path := filepath.Join(sharedDir, "fixtures", "pretrained", "best_elm_neuron", "model_config.json")
+	path := filepath.Join(sharedDir, "fixtures", "pretrained", "best_elm_neuron",
+		"model_config.json")
 	cfg, err := ReadAuthorsConfig(path, SynapseTrace)
 	if err != nil {
 		t.Fatal(err)

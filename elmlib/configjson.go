@@ -79,7 +79,8 @@ func ParseAuthorsConfig(data []byte, variant Variant) (Config, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("elmlib: authors' config: %w", err)
 	}
-	traceKey := map[Variant]string{SynapseTrace: "tau_s_value", BranchTrace: "tau_b_value"}[variant]
+	traceKeys := map[Variant]string{SynapseTrace: "tau_s_value", BranchTrace: "tau_b_value"}
+	traceKey := traceKeys[variant]
 	if traceKey == "" {
 		return nil, fmt.Errorf("elmlib: authors' config: unknown variant %q", variant)
 	}

@@ -156,7 +156,8 @@ func TestFixtureForward(t *testing.T) {
 				tol := fc.Float32VsExpected
 				checkClose(t, "y", p.Y.Data, fc.expected(t, "y"), tolerance(tol["y"]))
 				checkClose(t, "m", p.M.Data, fc.expected(t, "m"), tolerance(tol["m"]))
-				checkClose(t, "branch", p.Branch.Data, fc.expected(t, "branch"), tolerance(tol["m"]))
+				wantBranch := fc.expected(t, "branch")
+				checkClose(t, "branch", p.Branch.Data, wantBranch, tolerance(tol["m"]))
 				checkClose(t, "tau_m", p.TauM, fc.Derived["tau_m"], 1e-5)
 			})
 		}
@@ -181,7 +182,8 @@ func TestFixtureInitialProtoTauM(t *testing.T) {
 			got := sd[KeyProtoTauM].F32
 			for i, want := range fc.InitialProtoTauM.Data {
 				if math.Abs(float64(got[i])-want) > 1e-6*math.Abs(want) {
-					t.Errorf("%s: initial _proto_tau_m[%d] = %.9g, want %.9g", fc.Name, i, got[i], want)
+					t.Errorf("%s: initial _proto_tau_m[%d] = %.9g, want %.9g",
+						fc.Name, i, got[i], want)
 				}
 			}
 		}
@@ -193,7 +195,7 @@ func TestFixtureInitialProtoTauM(t *testing.T) {
 func lossAndGrads(t *testing.T, m *Model, x, target *tensors.Tensor, keys []string) (
 	float32, map[string][]float32) {
 	t.Helper()
-	exec, err := context.NewExec(m.backend, m.ctx, func(ctx *context.Context, x, target *Node) []*Node {
+	graphFn := func(ctx *context.Context, x, target *Node) []*Node {
 		y := m.ForwardGraph(ctx, x, false).Y
 		loss := ReduceAllMean(Square(Sub(y, target)))
 		var wrt []*Node
@@ -201,7 +203,8 @@ func lossAndGrads(t *testing.T, m *Model, x, target *tensors.Tensor, keys []stri
 			wrt = append(wrt, ctx.In(Scope).GetVariable(k).ValueGraph(x.Graph()))
 		}
 		return append([]*Node{loss}, Gradient(loss, wrt...)...)
-	})
+	}
+	exec, err := context.NewExec(m.backend, m.ctx, graphFn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +243,8 @@ func TestFixtureLossAndGradients(t *testing.T) {
 					t.Errorf("loss %.9g, want %.9g", loss, wantLoss)
 				}
 				for _, k := range keys {
-					checkClose(t, fmt.Sprintf("grad %s", k), grads[k], fc.Grads[k], tolerance(tol["grads"]))
+					what := fmt.Sprintf("grad %s", k)
+					checkClose(t, what, grads[k], fc.Grads[k], tolerance(tol["grads"]))
 				}
 				if len(keys) < 7 {
 					t.Errorf("only %d gradients checked", len(keys))

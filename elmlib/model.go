@@ -197,7 +197,8 @@ func (m *Model) setStateDict(sd StateDict, source string) error {
 			continue
 		}
 		var v *context.Variable
-		if err := catch(func() { v = scope.VariableWithValue(ps.key, values[ps.key]) }); err != nil {
+		err := catch(func() { v = scope.VariableWithValue(ps.key, values[ps.key]) })
+		if err != nil {
 			return fmt.Errorf("elmlib: %s, key %q: %w", source, ps.key, err)
 		}
 		v.SetTrainable(ps.trainable)

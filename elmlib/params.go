@@ -113,7 +113,8 @@ func (s *spec) layout() []paramShape {
 // InitialProtoTauM returns the initial p_τ [numMemory] in float32, as the authors'
 // constructor computes it: τ log-spaced from τ_min+1e-6 to τ_max-1e-6 (only the start when
 // numMemory = 1), clipped to [τ_min+1e-6, τ_max-1e-6], then p = log((τ-τ_min)/(τ_max-τ)).
-// With constantTauM > 0 every unit starts at that τ instead.
+// With constantTauM > 0 every unit starts at that τ instead. The result is always finite
+// (see the clip bounds below, the one deviation from the authors' code).
 func InitialProtoTauM(tauMin, tauMax float64, numMemory int, constantTauM float64) []float32 {
 	lo, hi := float32(tauMin), float32(tauMax)
 	tau := make([]float32, numMemory)
@@ -124,9 +125,15 @@ func InitialProtoTauM(tauMin, tauMax float64, numMemory int, constantTauM float6
 	} else {
 		logspace32(tau, math.Log10(tauMin+1e-6), math.Log10(tauMax-1e-6))
 	}
+	// The clip bounds are the authors' τ_min+1e-6 and τ_max-1e-6 rounded to float32. Where
+	// that rounding reaches the bound itself (τ_max = 1000, the authors' default, gives
+	// float32(999.999999) = 1000) their code stores p = ±Inf; we step one float32 inside
+	// instead, so that p stays finite (τ differs by one ulp).
+	clipLo := max(float32(tauMin+1e-6), math.Nextafter32(lo, float32(math.Inf(1))))
+	clipHi := min(float32(tauMax-1e-6), math.Nextafter32(hi, float32(math.Inf(-1))))
 	p := make([]float32, numMemory)
 	for i, v := range tau {
-		v = min(max(v, float32(tauMin+1e-6)), float32(tauMax-1e-6))
+		v = min(max(v, clipLo), clipHi)
 		p[i] = float32(math.Log(float64((v - lo) / (hi - v))))
 	}
 	return p

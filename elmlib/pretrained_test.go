@@ -50,7 +50,8 @@ func readPretrainedExpected(t *testing.T) *pretrainedExpected {
 // neuronIOBatch returns the fixture's input: +1 for excitatory inputs (i < 639), -1 for
 // inhibitory ones, at each listed [t, i].
 func (pe *pretrainedExpected) neuronIOBatch() *data.Batch {
-	b := &data.Batch{Size: 1, Steps: pe.Input.T, Channels: pe.Input.NumInput, Events: &data.Events{}}
+	b := &data.Batch{Size: 1, Steps: pe.Input.T, Channels: pe.Input.NumInput,
+		Events: &data.Events{}}
 	for _, ev := range pe.Input.Events {
 		v := float32(1)
 		if ev[1] >= pe.Input.NumInput/2 {
@@ -178,11 +179,15 @@ func TestImportErrors(t *testing.T) {
 		text string
 	}{
 		0: {func(sd StateDict) { delete(sd, KeyWYBias) }, `missing key "w_y.bias"`},
-		1: {func(sd StateDict) { sd[KeyWYWeight].Shape = []int{1, 2} }, `key "w_y.weight": shape [1 2], want [2 1]`},
+		1: {func(sd StateDict) { sd[KeyWYWeight].Shape = []int{1, 2} },
+			`key "w_y.weight": shape [1 2], want [2 1]`},
 		2: {func(sd StateDict) { sd["extra"] = sd[KeyWYBias] }, `unexpected key "extra"`},
-		3: {func(sd StateDict) { sd[KeyProtoWS].F32[7] = float32(math.NaN()) }, `key "_proto_w_s": value NaN at position 7`},
-		4: {func(sd StateDict) { sd[KeyIndices].I64[3] = 5000 }, `index 5000 at position 3 outside [0, 1278)`},
-		5: {func(sd StateDict) { sd[KeyTauS].F32 = sd[KeyTauS].F32[:10] }, `key "tau_s": 10 values for shape [4500]`},
+		3: {func(sd StateDict) { sd[KeyProtoWS].F32[7] = float32(math.NaN()) },
+			`key "_proto_w_s": value NaN at position 7`},
+		4: {func(sd StateDict) { sd[KeyIndices].I64[3] = 5000 },
+			`index 5000 at position 3 outside [0, 1278)`},
+		5: {func(sd StateDict) { sd[KeyTauS].F32 = sd[KeyTauS].F32[:10] },
+			`key "tau_s": 10 values for shape [4500]`},
 	}
 	for i, e := range edits {
 		c := cloneStateDict(sd)
@@ -191,7 +196,8 @@ func TestImportErrors(t *testing.T) {
 			t.Errorf("case %d: got %v, want %q", i, err, e.text)
 		}
 	}
-	if _, err := variantOf(StateDict{}, "x.pt"); err == nil || !strings.Contains(err.Error(), "x.pt") {
+	_, err = variantOf(StateDict{}, "x.pt")
+	if err == nil || !strings.Contains(err.Error(), "x.pt") {
 		t.Errorf("no trace key: got %v", err)
 	}
 }

@@ -81,7 +81,8 @@ func TestRoutingNoneAndRandom(t *testing.T) {
 		seen[i] = true
 	}
 	if len(seen) != 10 || a.NumValid() != 200 {
-		t.Errorf("200 random draws over 10 inputs hit %d inputs, %d valid", len(seen), a.NumValid())
+		t.Errorf("200 random draws over 10 inputs hit %d inputs, %d valid",
+			len(seen), a.NumValid())
 	}
 	cfg.RoutingSeed = 8
 	if c, _ := NewRouting(cfg); reflect.DeepEqual(a.Input, c.Input) {

@@ -216,7 +216,8 @@ func (p *progressLine) update(step int, loss float64) {
 	}
 	p.last = time.Now()
 	rate := float64(step-p.start) / time.Since(p.begun).Seconds()
-	fmt.Fprintf(p.w, "\relmlib: step %d/%d  loss %.5g  (%.1f steps/s)  ", step, p.total, loss, rate)
+	fmt.Fprintf(p.w, "\relmlib: step %d/%d  loss %.5g  (%.1f steps/s)  ",
+		step, p.total, loss, rate)
 }
 
 func (p *progressLine) done() {

@@ -81,8 +81,9 @@ func TestTrainReducesLoss(t *testing.T) {
 	heldOut := synthBatch(1000)
 	before := mseOn(t, m, heldOut)
 	var seen []int
+	onStep := func(step int, _ float64) { seen = append(seen, step) }
 	rep, err := Train(m, &synthSource{}, TrainOptions{Steps: 150, Loss: LossMSE,
-		LearningRate: 2e-2, Quiet: true, OnStep: func(step int, _ float64) { seen = append(seen, step) }})
+		LearningRate: 2e-2, Quiet: true, OnStep: onStep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,8 +238,10 @@ func TestLosses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Exec(tensors.FromFlatDataAndDimensions(y, 1, 3, 2), tensors.FromFlatDataAndDimensions(spike, 1, 3),
-		tensors.FromFlatDataAndDimensions(soma, 1, 3), tensors.FromFlatDataAndDimensions([]int32{1}, 1))
+	out, err := exec.Exec(tensors.FromFlatDataAndDimensions(y, 1, 3, 2),
+		tensors.FromFlatDataAndDimensions(spike, 1, 3),
+		tensors.FromFlatDataAndDimensions(soma, 1, 3),
+		tensors.FromFlatDataAndDimensions([]int32{1}, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +255,8 @@ func TestLosses(t *testing.T) {
 	wantNIO := 0.5*bce/3 + 0.5*mse/3
 	// Last step logits (0.5, -0.7), label 1.
 	wantCE := math.Log(math.Exp(0.5)+math.Exp(-0.7)) + 0.7
-	got := []float64{float64(tensors.ToScalar[float32](out[0])), float64(tensors.ToScalar[float32](out[1]))}
+	got := []float64{float64(tensors.ToScalar[float32](out[0])),
+		float64(tensors.ToScalar[float32](out[1]))}
 	for i, want := range []float64{wantNIO, wantCE} {
 		if math.Abs(got[i]-want) > 1e-6 {
 			t.Errorf("loss %d = %.8f, want %.8f", i, got[i], want)

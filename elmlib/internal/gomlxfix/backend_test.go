@@ -16,7 +16,8 @@ func TestNewBackendDefaultsToSequential(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := os.Getenv(backends.ConfigEnvVar); got != DefaultBackendConfig {
-		t.Errorf("%s = %q after NewBackend, want %q", backends.ConfigEnvVar, got, DefaultBackendConfig)
+		t.Errorf("%s = %q after NewBackend, want %q",
+			backends.ConfigEnvVar, got, DefaultBackendConfig)
 	}
 }
 
