@@ -101,3 +101,17 @@ func WriteHTML(path string, elems ...Element) error {
 const pageCSS = `body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;` +
 	`margin:24px auto;max-width:960px;color:#222}` +
 	`section{margin:18px 0 30px}h1{font-size:20px;font-weight:600}`
+
+// Display shows elements (charts, tables, summaries) as outputs of the current GoNB cell, in
+// order, and waits until GoNB has received them. Outside a notebook it does nothing.
+func Display(elems ...Element) {
+	if !gonbui.IsNotebook {
+		return
+	}
+	for _, e := range elems {
+		if e != nil {
+			gonbui.DisplayHTML(e.HTML())
+		}
+	}
+	gonbui.Sync()
+}
