@@ -59,8 +59,8 @@ func (c PathfinderConfig) Validate() error {
 		return fmt.Errorf("seqtasks: pathfinder size %d below 16 pixels", c.Size)
 	case c.Dashes < 2:
 		return fmt.Errorf("seqtasks: pathfinder contour of %d dashes, want at least 2", c.Dashes)
-	case c.Distractors < 0:
-		return fmt.Errorf("seqtasks: pathfinder distractors %d negative", c.Distractors)
+	case c.Distractors < 0 || c.Distractors > 14:
+		return fmt.Errorf("seqtasks: pathfinder distractors %d outside 0..14", c.Distractors)
 	case !(c.DashLength >= 1) || !(c.Gap >= 1):
 		return fmt.Errorf("seqtasks: pathfinder dash length %v and gap %v must be ≥ 1 pixel",
 			c.DashLength, c.Gap)
@@ -105,11 +105,27 @@ type PathfinderImage struct {
 	Contours []Contour
 }
 
-// pfCanvas tracks which contour and dash own each pixel while an image is built.
+// pfCanvas tracks, while an image is built, which contours come within Radius of each
+// pixel, and for the contour being drawn the oldest of its dashes within Radius.
 type pfCanvas struct {
-	cfg   PathfinderConfig
-	owner []int32 // contour index + 1, 0 for free
-	dash  []int32 // dash index within the owner
+	cfg PathfinderConfig
+	// near has bit c set where contour c (or its reserved markers) lies within Radius.
+	near []uint16
+	// oldest is the smallest dash index of the current contour within Radius, or noDash.
+	oldest []int16
+	// nearSet and oldestSet list the entries changed by the current attempt, for undoing.
+	nearSet, oldestSet []int32
+}
+
+const noDash = math.MaxInt16
+
+func newCanvas(cfg PathfinderConfig) *pfCanvas {
+	cv := &pfCanvas{cfg: cfg, near: make([]uint16, cfg.Size*cfg.Size),
+		oldest: make([]int16, cfg.Size*cfg.Size)}
+	for k := range cv.oldest {
+		cv.oldest[k] = noDash
+	}
+	return cv
 }
 
 func (cv *pfCanvas) inside(p Pixel, margin int) bool {
@@ -119,28 +135,49 @@ func (cv *pfCanvas) inside(p Pixel, margin int) bool {
 // clear reports whether every pixel of px keeps a Chebyshev distance above Radius from the
 // pixels of other contours and from dashes of contour id older than dash-1.
 func (cv *pfCanvas) clear(px []Pixel, id, dash int) bool {
-	r, n := cv.cfg.Radius, cv.cfg.Size
 	for _, p := range px {
-		for y := max(0, p.Y-r); y <= min(n-1, p.Y+r); y++ {
-			for x := max(0, p.X-r); x <= min(n-1, p.X+r); x++ {
-				o := cv.owner[y*n+x]
-				if o == 0 {
-					continue
-				}
-				if int(o) != id+1 || int(cv.dash[y*n+x]) < dash-1 {
-					return false
-				}
-			}
+		k := p.Y*cv.cfg.Size + p.X
+		if cv.near[k]&^(1<<id) != 0 || int(cv.oldest[k]) < dash-1 {
+			return false
 		}
 	}
 	return true
 }
 
+// mark records px as dash `dash` of contour id.
 func (cv *pfCanvas) mark(px []Pixel, id, dash int) {
+	r, n := cv.cfg.Radius, cv.cfg.Size
 	for _, p := range px {
-		k := p.Y*cv.cfg.Size + p.X
-		cv.owner[k], cv.dash[k] = int32(id+1), int32(dash)
+		for y := max(0, p.Y-r); y <= min(n-1, p.Y+r); y++ {
+			for x := max(0, p.X-r); x <= min(n-1, p.X+r); x++ {
+				k := y*n + x
+				if cv.near[k]&(1<<id) == 0 {
+					cv.near[k] |= 1 << id
+					cv.nearSet = append(cv.nearSet, int32(k))
+				}
+				if int(cv.oldest[k]) > dash {
+					if cv.oldest[k] == noDash {
+						cv.oldestSet = append(cv.oldestSet, int32(k))
+					}
+					cv.oldest[k] = int16(dash)
+				}
+			}
+		}
 	}
+}
+
+// finish ends the current contour: on failure its marks are removed; either way the dash
+// bookkeeping is reset for the next contour.
+func (cv *pfCanvas) finish(id int, ok bool) {
+	if !ok {
+		for _, k := range cv.nearSet {
+			cv.near[k] &^= 1 << id
+		}
+	}
+	for _, k := range cv.oldestSet {
+		cv.oldest[k] = noDash
+	}
+	cv.nearSet, cv.oldestSet = cv.nearSet[:0], cv.oldestSet[:0]
 }
 
 // rasterLine returns the pixels of the straight line from a to b (rounded), both included,
@@ -251,9 +288,6 @@ func (cv *pfCanvas) contour(rng *rand.Rand, id int, withMarkers bool) (Contour, 
 		c0 := float64(cfg.Size-1) / 2
 		heading := math.Atan2(c0-y, c0-x) + (rng.Float64()-0.5)*math.Pi
 		c := Contour{}
-		// Work on a scratch copy so a failed attempt leaves the canvas untouched.
-		saved := append([]int32(nil), cv.owner...)
-		savedDash := append([]int32(nil), cv.dash...)
 		ok := true
 		for d := 0; d < cfg.Dashes && ok; d++ {
 			var best []dashCandidate
@@ -299,10 +333,10 @@ func (cv *pfCanvas) contour(rng *rand.Rand, id int, withMarkers bool) (Contour, 
 				}
 			}
 		}
+		cv.finish(id, ok)
 		if ok {
 			return c, true
 		}
-		cv.owner, cv.dash = saved, savedDash
 	}
 	return Contour{}, false
 }
@@ -317,8 +351,7 @@ func NewPathfinderImage(cfg PathfinderConfig, seed uint64, index int) (*Pathfind
 	rng := rand.New(rand.NewPCG(seed, uint64(index)))
 	label := int32(index % 2)
 	for restart := 0; restart < 50; restart++ {
-		cv := &pfCanvas{cfg: cfg, owner: make([]int32, cfg.Size*cfg.Size),
-			dash: make([]int32, cfg.Size*cfg.Size)}
+		cv := newCanvas(cfg)
 		a, okA := cv.contour(rng, 0, true)
 		if !okA {
 			continue
