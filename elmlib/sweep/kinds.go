@@ -29,8 +29,9 @@ var (
 )
 
 // RegisterRunKind registers fn and its configuration validator under name, replacing an
-// earlier registration. A nil validate means ValidateModel. Register the same kinds in every process that executes runs: the
-// notebook or program that calls RunLocal, and the elmsweep command that Slurm runs.
+// earlier registration; a nil validate means ValidateModel. Register the same kinds in
+// every process that executes runs: the notebook or program that calls RunLocal, and the
+// elmsweep command that Slurm runs (elmlib/cmd/elmsweep/kinds.go).
 func RegisterRunKind(name string, fn RunFunc, validate ValidateFunc) {
 	if name == "" || fn == nil {
 		panic("sweep.RegisterRunKind: empty name or nil RunFunc")

@@ -135,11 +135,12 @@ func (s *Store) Collect(runs []Run) ([]*Result, []Problem, error) {
 	return st.Results, st.Problems, nil
 }
 
-// removeTemps is used by tests to count stray temporary files.
-func strayTemps(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+// StrayTemps lists temporary files in the results directory: left by killed writers, or
+// being written right now by another process. They are never read as results.
+func (s *Store) StrayTemps() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.Dir, "results"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sweep: %w", err)
 	}
 	var out []string
 	for _, e := range entries {

@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -307,13 +306,4 @@ func formatFor(path string) string {
 		return runFormat
 	}
 	return resultFormat
-}
-
-// equalJSON reports whether two JSON texts are byte-identical after compaction.
-func equalJSON(a, b []byte) bool {
-	var ca, cb bytes.Buffer
-	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
-		return false
-	}
-	return bytes.Equal(ca.Bytes(), cb.Bytes())
 }

@@ -82,7 +82,7 @@ func TestPutKeepsFirstSuccessReplacesFailure(t *testing.T) {
 	if got.Failed() || got.Metrics["x"] != 2 {
 		t.Fatalf("stored %+v, want the first successful result (x=2)", got)
 	}
-	temps, _ := strayTemps(filepath.Join(st.Dir, "results"))
+	temps, _ := st.StrayTemps()
 	if len(temps) != 0 {
 		t.Errorf("temporary files left: %v", temps)
 	}

@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -228,7 +230,34 @@ func decodeObject(raw []byte) ([]byte, error) {
 	if _, ok := v.(map[string]any); !ok {
 		return nil, fmt.Errorf("is %s, want a JSON object", jsonText(v))
 	}
-	return json.Marshal(v)
+	return json.Marshal(canonicalNumbers(v))
+}
+
+// canonicalNumbers rewrites every number of a decoded JSON value in one spelling: integers
+// as integers (exact up to int64), other numbers in Go's shortest float64 form, so that
+// 25, 25.0 and 2.5e1 give the same configuration and run ID.
+func canonicalNumbers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = canonicalNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = canonicalNumbers(e)
+		}
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return json.Number(strconv.FormatInt(i, 10))
+		}
+		if f, err := x.Float64(); err == nil {
+			if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+				return json.Number(strconv.FormatInt(int64(f), 10))
+			}
+			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	}
+	return v
 }
 
 // objectOf decodes canonical object bytes into a fresh map (numbers kept exact).
@@ -252,5 +281,5 @@ func normalise(v any) (any, error) {
 	if err := dec.Decode(&out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return canonicalNumbers(out), nil
 }

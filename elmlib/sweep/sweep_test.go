@@ -51,8 +51,11 @@ func TestExpandProductOrderAndNames(t *testing.T) {
 		t.Errorf("run 11 axes %v", last.Axes)
 	}
 
-	// Expanding again, or from a differently formatted base, gives the same IDs.
-	s.Base = json.RawMessage(strings.ReplaceAll(testBase, " ", "\n "))
+	// Expanding again, from a differently formatted base with numbers spelled differently,
+	// gives the same IDs.
+	s.Base = json.RawMessage(strings.ReplaceAll(strings.ReplaceAll(testBase, " ", "\n "),
+		"150", "1.5e2"))
+	s.Axes[0].Values = []any{json.Number("2.0"), 25.0, json.Number("5e2")}
 	again, err := s.Expand()
 	if err != nil {
 		t.Fatal(err)

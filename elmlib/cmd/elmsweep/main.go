@@ -266,6 +266,10 @@ func cmdStatus(ctx context.Context, fs *flag.FlagSet, store *string, args []stri
 		fmt.Fprintf(stdout, "best %s=%.4g (%s)\n", by.Metric, best.Metrics[by.Metric],
 			best.Name)
 	}
+	if temps, err := st.StrayTemps(); err == nil && len(temps) > 0 {
+		fmt.Fprintf(stdout, "%d temporary files in %s/results (killed or running writers;"+
+			" never read as results)\n", len(temps), st.Dir)
+	}
 	for _, r := range status.Results {
 		if r.Failed() {
 			fmt.Fprintf(stdout, "failed %s (%s): %s\n", r.RunID, r.Name, firstLine(r.Error))
