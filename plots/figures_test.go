@@ -337,7 +337,9 @@ func TestBandIsMeanPlusMinusStd(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := seriesList(decodeOption(t, c))
-	point := func(si, k int) []any { return s[si]["data"].([]any)[k].(map[string]any)["value"].([]any) }
+	point := func(si, k int) []any {
+		return s[si]["data"].([]any)[k].(map[string]any)["value"].([]any)
+	}
 	// Sorted by τ_max: point 0 is τ 10 (one seed, no spread), point 1 is τ 50.
 	if p := point(0, 1); p[0] != 50.0 || p[1] != 1.0 {
 		t.Errorf("lower edge at τ 50 = %v, want [50 1]", p)

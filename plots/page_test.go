@@ -134,7 +134,8 @@ func TestWriteHTML(t *testing.T) {
 	if n := strings.Count(page, `class="elm-chart"`); n != 11 {
 		t.Errorf("page has %d chart containers, want 11", n)
 	}
-	for _, want := range []string{"ELM vs LSTM", "τ_max sweep", "10 of 14 runs finished", "best so far",
+	for _, want := range []string{"ELM vs LSTM", "τ_max sweep", "10 of 14 runs finished",
+		"best so far",
 		"tau_max=150/seed=1: AUC 0.9712", "loss is NaN", "<polyline", "step 300 of 300"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
