@@ -47,7 +47,7 @@ func TestElmlibConfigurationsFromAxes(t *testing.T) {
 		}
 		c := cfg.Shared()
 		wantVariant := elmlib.SynapseTrace
-		if strings.Contains(r.Name, `variant="v2"`) {
+		if strings.Contains(r.Name, "variant=v2") {
 			wantVariant = elmlib.BranchTrace
 		}
 		if cfg.Variant() != wantVariant || cfg.TraceTau() != 5 || !c.LearnTauM ||
@@ -69,7 +69,7 @@ func TestElmlibValidationNamesRunAndField(t *testing.T) {
 			`elmlib: config field TauMMin = 1: must be < TauMMax (0.5)`},
 		{"tau_m", []any{2000}, `run 0 (tau_m=2000): invalid configuration: model: elmlib:` +
 			` config field ConstantTauM = 2000`},
-		{"routing", []any{"spiral"}, `run 0 (routing="spiral"): invalid configuration:` +
+		{"routing", []any{"spiral"}, `run 0 (routing=spiral): invalid configuration:` +
 			` model: elmlib: config field Routing = "spiral"`},
 		{"d_m", []any{0}, `run 0 (d_m=0): invalid configuration: model: elmlib: config` +
 			` field NumMemory = 0`},

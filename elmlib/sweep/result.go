@@ -51,6 +51,20 @@ type Result struct {
 // Failed reports whether the run ended with an error.
 func (r *Result) Failed() bool { return r.Error != "" }
 
+// MarshalJSON encodes the result in the store's form: snake_case names, and NaN and ±Inf as
+// the strings "NaN", "+Inf" and "-Inf".
+func (r *Result) MarshalJSON() ([]byte, error) { return json.Marshal(toWire(r)) }
+
+// UnmarshalJSON decodes the form MarshalJSON writes.
+func (r *Result) UnmarshalJSON(data []byte) error {
+	var w wireResult
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*r = *fromWire(w)
+	return nil
+}
+
 // jfloat is a float64 whose JSON form keeps NaN and ±Inf as the strings "NaN", "+Inf" and
 // "-Inf".
 type jfloat float64

@@ -62,6 +62,17 @@ func TestResultRoundTripKeepsNonFinite(t *testing.T) {
 	if out.Params != 42 || out.WallSeconds != 1.25 || string(out.Config) != `{"a":1}` {
 		t.Errorf("result %+v", out)
 	}
+
+	// Result's own JSON form is the stored one and keeps NaN too.
+	b, err := json.Marshal(in)
+	if err != nil || !strings.Contains(string(b), `"loss":"NaN"`) {
+		t.Fatalf("Marshal: %s %v", b, err)
+	}
+	var back Result
+	if err := json.Unmarshal(b, &back); err != nil || !math.IsNaN(back.Metrics["loss"]) ||
+		back.Curve[1] != in.Curve[1] {
+		t.Errorf("Unmarshal: %+v %v", back, err)
+	}
 }
 
 func TestPutKeepsFirstSuccessReplacesFailure(t *testing.T) {

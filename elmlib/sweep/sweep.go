@@ -177,7 +177,11 @@ func (s Sweep) resolve(i int, base []byte, values [][]any, pos []int,
 	axisVals := map[string]any{}
 	for a, ax := range s.Axes {
 		v := values[a][pos[a]]
-		name = append(name, ax.Name+"="+jsonText(v))
+		text, isString := v.(string)
+		if !isString {
+			text = jsonText(v)
+		}
+		name = append(name, ax.Name+"="+text)
 		var plain any
 		_ = json.Unmarshal([]byte(jsonText(v)), &plain)
 		axisVals[ax.Name] = plain

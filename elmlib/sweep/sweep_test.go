@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -28,8 +29,8 @@ func TestExpandProductOrderAndNames(t *testing.T) {
 	}
 	// The last axis varies fastest.
 	wantNames := []string{
-		"tau_max=2,learn_tau=false,variant=\"v1\"", "tau_max=2,learn_tau=false,variant=\"v2\"",
-		"tau_max=2,learn_tau=true,variant=\"v1\"",
+		"tau_max=2,learn_tau=false,variant=v1", "tau_max=2,learn_tau=false,variant=v2",
+		"tau_max=2,learn_tau=true,variant=v1",
 	}
 	for i, w := range wantNames {
 		if runs[i].Name != w || runs[i].Index != i {
@@ -129,6 +130,8 @@ func TestExpandErrors(t *testing.T) {
 			`axis learn_tau: value 1 is not true or false`},
 		{SyntheticKind, testBase, []Axis{{Name: "tau_max", Values: []any{50, -2}}},
 			`axis tau_max: value -2 is not a number > 0`},
+		{SyntheticKind, testBase, []Axis{{Name: "tau_max", Values: []any{math.NaN()}}},
+			`sweep "e": axis tau_max: value NaN: json: unsupported value: NaN`},
 		{SyntheticKind, testBase, []Axis{{Name: "d_m", Values: []any{2.5}}},
 			`axis d_m: value 2.5 is not an integer >= 0`},
 		{SyntheticKind, testBase, []Axis{{Name: "variant", Values: []any{""}}},
@@ -157,7 +160,7 @@ func TestExpandDuplicateConfigurations(t *testing.T) {
 	s := Sweep{Name: "d", Kind: SyntheticKind, Base: json.RawMessage(testBase),
 		Axes: []Axis{{Name: "variant", Values: []any{"v1", "elm_v1_synapse_trace"}}}}
 	_, err := s.Expand()
-	want := `runs variant="v1" and variant="elm_v1_synapse_trace" resolve to the same` +
+	want := `runs variant=v1 and variant=elm_v1_synapse_trace resolve to the same` +
 		` configuration`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v, want %q", err, want)
@@ -182,7 +185,7 @@ func TestExpandCustomValidate(t *testing.T) {
 			return nil
 		}}
 	_, err := s.Expand()
-	want := `run 1 (routing="spiral"): invalid configuration: model.routing: unknown routing`
+	want := `run 1 (routing=spiral): invalid configuration: model.routing: unknown routing`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v, want %q", err, want)
 	}
