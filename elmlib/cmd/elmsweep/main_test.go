@@ -360,3 +360,82 @@ func TestSlurmSubmitFails(t *testing.T) {
 		t.Errorf("status: %d %s", code, out)
 	}
 }
+
+// TestSlurmCancelAndResubmit cancels a job array after two of its four tasks stored their
+// results (the others are running or pending), then submits the sweep again: only the
+// missing runs are submitted, and the first results are kept as they were.
+func TestSlurmCancelAndResubmit(t *testing.T) {
+	needSlurm(t)
+	dir := t.TempDir()
+	st, err := sweep.OpenStore(filepath.Join(dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := sweep.LoadSweepFile(writeSweep(t, dir, "cancel", 4, `, "sleep_ms": 1000`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := sw.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	job, err := sweep.SubmitSlurm(ctx, st, sw.Name, runs, sweep.SlurmOptions{Binary: binary,
+		MaxRunning: 2, TimeLimit: "5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		res, _, _ := storeFiles(t, st.Dir)
+		if len(res) >= 2 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("no 2 results before the time limit")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := job.Cancel(ctx); err != nil {
+		t.Fatal(err)
+	}
+	js, err := job.Wait(ctx, 200*time.Millisecond, sweep.BestBy{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing, states := job.Missing(js)
+	kept, _, _ := storeFiles(t, st.Dir)
+	if len(missing)+len(kept) != 4 || len(missing) == 0 {
+		t.Fatalf("after cancel: %d stored, %d missing (%v)", len(kept), len(missing), states)
+	}
+	for i, s := range states {
+		if s.State == "COMPLETED" {
+			t.Errorf("run %s completed without a result", missing[i].Name)
+		}
+	}
+	before := map[string][]byte{}
+	for _, name := range kept {
+		before[name], _ = os.ReadFile(filepath.Join(st.Dir, "results", name))
+	}
+
+	job2, err := sweep.SubmitSlurm(ctx, st, sw.Name, runs, sweep.SlurmOptions{Binary: binary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(job2.Runs) != len(missing) {
+		t.Fatalf("resubmitted %d runs, want the %d missing", len(job2.Runs), len(missing))
+	}
+	if _, err := job2.Wait(ctx, 200*time.Millisecond, sweep.BestBy{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	results, problems, err := st.Collect(runs)
+	if err != nil || len(results) != 4 || len(problems) != 0 {
+		t.Fatalf("after resubmission: %d results, %v, %v", len(results), problems, err)
+	}
+	for name, b := range before {
+		if now, _ := os.ReadFile(filepath.Join(st.Dir, "results", name)); !bytes.Equal(now, b) {
+			t.Errorf("result %s changed", name)
+		}
+	}
+	t.Logf("cancelled with %d of 4 stored (missing tasks: %v)", len(kept), states)
+}
