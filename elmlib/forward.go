@@ -67,33 +67,50 @@ func memoryGain(s *spec, tauM, kappaM *Node) *Node {
 	return OneMinus(decay(tauM, s.DeltaT*s.Lambda))
 }
 
-// routeInput returns the routed input [time, batch, synapses] (time-major, so that a step
-// is one slice of the input). Masked slots are 0.
+// routeInput returns the routed input synapse-major, [synapses, time, batch], so that a
+// step is one slice of the input. Masked slots are 0. The mask itself is applied to the
+// weights (w_s ⊙ mask ⊙ x is w_s ⊙ (mask ⊙ x) exactly, as the mask is 0 or 1).
 func routeInput(p *graphParams, x *Node) *Node {
+	xT := TransposeAllDims(x, 2, 1, 0) // [inputs, time, batch]
 	if p.synInput == nil {
-		return TransposeAllDims(x, 1, 0, 2)
+		return xT
 	}
-	xs := Gather(TransposeAllDims(x, 2, 0, 1), InsertAxes(p.synInput, -1)) // [syn, B, T]
-	xs = Mul(xs, InsertAxes(p.synMask, -1, -1))
-	return TransposeAllDims(xs, 2, 1, 0)
+	return Gather(xT, InsertAxes(p.synInput, -1))
 }
 
-// branchSum sums the synapses of each branch: [batch, synapses] -> [batch, branches].
+// branchSum sums the synapses of each branch: [synapses, batch] -> [batch, branches].
 func branchSum(s *spec, v *Node) *Node {
-	return ReduceSum(Reshape(v, v.Shape().Dim(0), s.NumBranches(), s.SynapsesPerBranch), -1)
+	perBranch := Reshape(v, s.NumBranches(), s.SynapsesPerBranch, v.Shape().Dim(1))
+	return TransposeAllDims(ReduceSum(perBranch, 1), 1, 0)
+}
+
+// perSynapse broadcasts a per-synapse vector [synapses] to [synapses, batch].
+func perSynapse(v *Node, batch int) *Node {
+	return BroadcastToDims(InsertAxes(v, -1), v.Shape().Dim(0), batch)
 }
 
 // branchDrives runs the trace recurrence and returns the drive c_t [batch, branches] of
 // every step. It does not depend on the memory, so it runs before the memory loop.
 func branchDrives(s *spec, p *graphParams, x *Node) []*Node {
 	xs := routeInput(p, x) // input only: slicing it needs no gradient
-	numSteps, batch := xs.Shape().Dim(0), xs.Shape().Dim(1)
-	wS := InsertAxes(MaxScalar(p.protoWS, 0), 0) // relu, [1, synapses]
-	kappa := InsertAxes(decay(p.traceTau, s.DeltaT), 0)
-	trace := Zeros(x.Graph(), shapeOf(x.DType(), batch, kappa.Shape().Dim(1)))
+	numSteps, batch := xs.Shape().Dim(1), xs.Shape().Dim(2)
+	wS := MaxScalar(p.protoWS, 0) // relu
+	if p.synMask != nil {
+		wS = Mul(wS, p.synMask)
+	}
+	wS = perSynapse(wS, batch)
+	kappa := decay(p.traceTau, s.DeltaT)
+	var trace *Node
+	if s.variant == SynapseTrace {
+		kappa = perSynapse(kappa, batch)
+		trace = Zeros(x.Graph(), shapeOf(x.DType(), s.NumSynapses(), batch))
+	} else {
+		kappa = BroadcastToDims(InsertAxes(kappa, 0), batch, s.NumBranches())
+		trace = Zeros(x.Graph(), shapeOf(x.DType(), batch, s.NumBranches()))
+	}
 	drives := make([]*Node, numSteps)
 	for t := range numSteps {
-		xt := Reshape(Slice(xs, AxisElem(t)), batch, s.NumSynapses())
+		xt := Reshape(Slice(xs, AxisRange(), AxisElem(t)), s.NumSynapses(), batch)
 		if s.variant == SynapseTrace {
 			trace = Add(Mul(kappa, trace), Mul(wS, xt)) // synapse trace s_t
 			drives[t] = branchSum(s, trace)
@@ -132,12 +149,14 @@ func memoryUpdate(z *Node) *Node {
 // referenceForward is the textbook per-step forward pass: every step routes its input,
 // updates the traces, evaluates the MLP on [c_t, κ_m m_{t-1}] and updates the memory.
 func referenceForward(s *spec, p *graphParams, x *Node, trajectories bool) Outputs {
+	batch := x.Shape().Dim(0)
+	perUnit := func(v *Node) *Node { return BroadcastToDims(InsertAxes(v, 0), batch, s.NumMemory) }
 	tauM := memoryTimescale(s, p.protoTauM)
-	kappaM := InsertAxes(decay(tauM, s.DeltaT), 0) // [1, memory]
-	gain := InsertAxes(memoryGain(s, tauM, Squeeze(kappaM, 0)), 0)
+	kappaM := decay(tauM, s.DeltaT)
+	gain := perUnit(memoryGain(s, tauM, kappaM))
+	kappaM = perUnit(kappaM) // [batch, memory]
 
 	drives := branchDrives(s, p, x)
-	batch := x.Shape().Dim(0)
 	m := Zeros(x.Graph(), shapeOf(x.DType(), batch, s.NumMemory))
 	mems := make([]*Node, len(drives))
 	for t, c := range drives {

@@ -1,0 +1,74 @@
+package elmlib
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/elmneuron/elm/data"
+)
+
+// neuronIOBatch returns a random signed NeuronIO batch with spikes at rate p per input
+// and step, and random targets.
+func randomNeuronIOBatch(size, steps int, p float64) *data.Batch {
+	rng := rand.New(rand.NewPCG(1, 2))
+	b := &data.Batch{Size: size, Steps: steps, Channels: NeuronIOInputs, Events: &data.Events{},
+		Spike: make([]float32, size*steps), Soma: make([]float32, size*steps)}
+	for s := range size {
+		for t := range steps {
+			for c := range NeuronIOInputs {
+				if rng.Float64() < p {
+					v := float32(1)
+					if c >= NeuronIOInputs/2 {
+						v = -1
+					}
+					b.Events.Add(t, s, c, v)
+				}
+			}
+			b.Soma[s*steps+t] = float32(-70 + 10*rng.Float64())
+			if rng.Float64() < 0.01 {
+				b.Spike[s*steps+t] = 1
+			}
+		}
+	}
+	return b
+}
+
+// BenchmarkReferencePredictT500: forward of the per-step reference, NeuronIO d_m 20,
+// batch 8, T 500.
+func BenchmarkReferencePredictT500(b *testing.B) {
+	m, err := New(NeuronIOSynapseTraceConfig(20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := randomNeuronIOBatch(8, 500, 0.01)
+	if _, err := m.Predict(batch); err != nil { // compile
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := m.Predict(batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+type repeatSource struct{ b *data.Batch }
+
+func (r repeatSource) Next() (*data.Batch, error) { return r.b, nil }
+
+// BenchmarkReferenceTrainStepT500: one Adam step (forward, NeuronIO loss, backward) of
+// the reference path, NeuronIO d_m 20, batch 8, T 500.
+func BenchmarkReferenceTrainStepT500(b *testing.B) {
+	m, err := New(NeuronIOSynapseTraceConfig(20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := repeatSource{randomNeuronIOBatch(8, 500, 0.01)}
+	if _, err := Train(m, src, TrainOptions{Steps: 1, Quiet: true}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if _, err := Train(m, src, TrainOptions{Steps: 1 + b.N, Quiet: true}); err != nil {
+		b.Fatal(err)
+	}
+}
