@@ -13,6 +13,8 @@ import (
 type dtype struct {
 	spec  string // e.g. "f2", "i8", "u1", "b1"
 	order byte   // '<', '>', '|' or '='
+	kind  byte   // 'f', 'i', 'u' or 'b'
+	size  int    // bytes per element
 }
 
 func (d *dtype) setState(state any) error {
@@ -31,23 +33,31 @@ func (d *dtype) setState(state any) error {
 	return nil
 }
 
-// kind and size split the spec, e.g. "f2" -> 'f', 2.
-func (d *dtype) kindSize() (byte, int, error) {
+// parse splits the spec, e.g. "f2" -> kind 'f', size 2. Unsupported specs (e.g. "O8",
+// "S10", "V8") are kept with kind 0 and fail only if their values are used.
+func (d *dtype) parse() error {
 	if len(d.spec) < 2 {
-		return 0, 0, fmt.Errorf("numpy dtype %q is not supported", d.spec)
+		return nil
 	}
-	k := d.spec[0]
-	var n int
-	if _, err := fmt.Sscanf(d.spec[1:], "%d", &n); err != nil {
-		return 0, 0, fmt.Errorf("numpy dtype %q is not supported", d.spec)
+	k, n := d.spec[0], int(d.spec[1]-'0')
+	if len(d.spec) != 2 {
+		n = 0
 	}
 	ok := (k == 'f' && (n == 2 || n == 4 || n == 8)) ||
 		((k == 'i' || k == 'u') && (n == 1 || n == 2 || n == 4 || n == 8)) ||
 		(k == 'b' && n == 1)
-	if !ok {
+	if ok {
+		d.kind, d.size = k, n
+	}
+	return nil
+}
+
+// kindSize returns the element kind and size, or an error for unsupported dtypes.
+func (d *dtype) kindSize() (byte, int, error) {
+	if d.kind == 0 {
 		return 0, 0, fmt.Errorf("numpy dtype %q is not supported", d.spec)
 	}
-	return k, n, nil
+	return d.kind, d.size, nil
 }
 
 func (d *dtype) byteOrder() binary.ByteOrder {

@@ -66,6 +66,17 @@ func (fr *fileReader) read(n int) ([]byte, error) {
 	return out, nil
 }
 
+// readString returns the next n bytes as a string.
+func (fr *fileReader) readString(n int) (string, error) {
+	if n <= fr.w-fr.r {
+		s := string(fr.buf[fr.r : fr.r+n])
+		fr.r += n
+		return s, nil
+	}
+	b, err := fr.read(n)
+	return string(b), err
+}
+
 // skip moves past n bytes without reading them.
 func (fr *fileReader) skip(n int64) error {
 	if n < 0 || fr.offset()+n > fr.size {

@@ -79,14 +79,15 @@ type unpickler struct {
 	in        *fileReader
 	stack     []any
 	metaStack [][]any
-	memo      map[int64]any
+	// memo is indexed by memo key: picklers number memo entries 0, 1, 2, ...
+	memo []any
 }
 
 type markObj struct{}
 
 // unpickle reads one pickle (protocols 0 to 4; no persistent ids or extension registry).
 func unpickle(in *fileReader) (any, error) {
-	u := &unpickler{in: in, memo: map[int64]any{}}
+	u := &unpickler{in: in}
 	for {
 		op, err := in.ReadByte()
 		if err != nil {
@@ -167,8 +168,7 @@ func (u *unpickler) readString(n int64) (any, error) {
 		l := lazyBytes{off: u.in.offset(), n: n}
 		return l, u.in.skip(n)
 	}
-	b, err := u.in.read(int(n))
-	return string(b), err
+	return u.in.readString(int(n))
 }
 
 func (u *unpickler) memoKey(n int, text bool) (int64, error) {
@@ -249,7 +249,13 @@ func (u *unpickler) step(op byte) (stop bool, err error) {
 	case 0x8e: // BINBYTES8
 		err = u.countedString(8, false)
 	case 'X', 0x8c, 0x8d: // BINUNICODE, SHORT_BINUNICODE, BINUNICODE8
-		n := map[byte]int{'X': 4, 0x8c: 1, 0x8d: 8}[op]
+		n := 4
+		switch op {
+		case 0x8c:
+			n = 1
+		case 0x8d:
+			n = 8
+		}
 		var l uint64
 		if l, err = u.readUint(n); err == nil {
 			if l > 1<<30 || int64(l) > u.in.size {
@@ -304,12 +310,12 @@ func (u *unpickler) step(op byte) (stop bool, err error) {
 		err = u.setItemOp(op)
 	case 'h', 'j': // BINGET, LONG_BINGET
 		var k int64
-		if k, err = u.memoKey(map[byte]int{'h': 1, 'j': 4}[op], false); err == nil {
+		if k, err = u.memoKey(keyWidth(op), false); err == nil {
 			err = u.get(k)
 		}
 	case 'q', 'r': // BINPUT, LONG_BINPUT
 		var k int64
-		if k, err = u.memoKey(map[byte]int{'q': 1, 'r': 4}[op], false); err == nil {
+		if k, err = u.memoKey(keyWidth(op), false); err == nil {
 			err = u.put(k)
 		}
 	case 0x94: // MEMOIZE
@@ -362,6 +368,14 @@ func (u *unpickler) step(op byte) (stop bool, err error) {
 		return false, fmt.Errorf("unknown pickle opcode 0x%02x (corrupt file?)", op)
 	}
 	return false, err
+}
+
+// keyWidth is the width of a memo key: 1 byte for BINGET/BINPUT, 4 for the LONG_ forms.
+func keyWidth(op byte) int {
+	if op == 'h' || op == 'q' {
+		return 1
+	}
+	return 4
 }
 
 func (u *unpickler) countedString(n int, signed bool) error {
@@ -531,12 +545,16 @@ func pyQuoted(s string) string {
 	return s
 }
 
+type memoHole struct{}
+
 func (u *unpickler) get(k int64) error {
-	v, ok := u.memo[k]
-	if !ok {
+	if k < 0 || k >= int64(len(u.memo)) {
 		return fmt.Errorf("malformed pickle: memo key %d not found", k)
 	}
-	u.push(v)
+	if _, hole := u.memo[k].(memoHole); hole {
+		return fmt.Errorf("malformed pickle: memo key %d not found", k)
+	}
+	u.push(u.memo[k])
 	return nil
 }
 
@@ -544,6 +562,13 @@ func (u *unpickler) put(k int64) error {
 	v, err := u.top()
 	if err != nil {
 		return err
+	}
+	if k < 0 || k > int64(len(u.memo))+1<<20 {
+		return fmt.Errorf("malformed pickle: memo key %d far beyond the %d entries so far",
+			k, len(u.memo))
+	}
+	for int64(len(u.memo)) <= k {
+		u.memo = append(u.memo, memoHole{})
 	}
 	u.memo[k] = v
 	return nil
@@ -670,7 +695,11 @@ func (u *unpickler) call(fn any, args []any) error {
 		if !ok {
 			return fmt.Errorf("numpy.dtype argument is %T", args[0])
 		}
-		u.push(&dtype{spec: spec, order: '='})
+		d := &dtype{spec: spec, order: '='}
+		if err := d.parse(); err != nil {
+			return err
+		}
+		u.push(d)
 	case "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar":
 		v, err := numpyScalar(u.in, args)
 		if err != nil {
