@@ -171,6 +171,9 @@ func TestImageSequences(t *testing.T) {
 	if s.Steps != 6 || s.Channels != 1 || s.Name != "tiny/pixel/value" {
 		t.Fatalf("pixel/value: %s steps %d channels %d", s.Name, s.Steps, s.Channels)
 	}
+	if g := im.Grey(0); len(g) != 6 || g[1] != 15.0/255 || g[5] != 1 {
+		t.Errorf("grey values %v", g)
+	}
 	if in := s.Input(0); in[1] != 15.0/255 || in[5] != 1 || in[0] != 0 {
 		t.Errorf("pixel/value input %v", in)
 	}

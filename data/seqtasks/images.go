@@ -26,6 +26,20 @@ func (im *Images) Image(i int) []uint8 {
 	return im.Pixels[i*n : (i+1)*n]
 }
 
+// Grey returns image i's grey levels scaled to [0, 1], [Height, Width] row-major, e.g. for
+// plots.GreyImage.
+func (im *Images) Grey(i int) []float64 {
+	return greyValues(im.Image(i))
+}
+
+func greyValues(px []uint8) []float64 {
+	out := make([]float64, len(px))
+	for k, p := range px {
+		out[k] = float64(p) / 255
+	}
+	return out
+}
+
 // ImageEncoding says how an image becomes a sequence.
 type ImageEncoding struct {
 	// Rows reads the image row by row (Height steps of Width pixels) instead of pixel by pixel

@@ -105,6 +105,9 @@ type PathfinderImage struct {
 	Contours []Contour
 }
 
+// Grey returns the image's grey levels scaled to [0, 1], [Size, Size] row-major.
+func (im *PathfinderImage) Grey() []float64 { return greyValues(im.Pixels) }
+
 // pfCanvas tracks, while an image is built, which contours come within Radius of each
 // pixel, and for the contour being drawn the oldest of its dashes within Radius.
 type pfCanvas struct {

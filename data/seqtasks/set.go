@@ -123,7 +123,7 @@ func (it *Shuffled) Next() (*data.Batch, error) {
 	return b, err
 }
 
-// Epoch is the number of completed passes, counted from 0 once the first batch is drawn.
+// Epoch is the index of the epoch the last batch came from: 0 for the first pass.
 func (it *Shuffled) Epoch() int { return it.epoch }
 
 // BatchesPerEpoch is the number of full batches in one epoch.
