@@ -69,9 +69,10 @@ func TestJudge(t *testing.T) {
 			{ID: "bare", Rendered: str("true")},
 			{ID: "blank", Rendered: str("true"), SVG: 1},
 		},
-		Errors:    []string{"Uncaught ReferenceError: x is not defined"},
-		Inits:     7,
-		Resources: []string{"file:///usr/share/javascript/requirejs/require.min.js", "https://a.invalid/x.js"},
+		Errors: []string{"Uncaught ReferenceError: x is not defined"},
+		Inits:  7,
+		Resources: []string{"file:///usr/share/javascript/requirejs/require.min.js",
+			"https://a.invalid/x.js"},
 	}
 	got := judge("n", rep, nil)
 	var texts []string
@@ -158,7 +159,8 @@ func TestBrowserCheckPages(t *testing.T) {
 	}
 	all := strings.Join(got, "\n")
 	for _, want := range []string{
-		"network: the page tried to load assets over the network:\n<img> https://assets.invalid/pixel.png",
+		"network: the page tried to load assets over the network:\n" +
+			"<img> https://assets.invalid/pixel.png",
 		"Uncaught ReferenceError: undefinedFunction is not defined",
 		"failed to load <img> https://assets.invalid/pixel.png",
 		`chart: chart 1 (id "throws") was not rendered: data-rendered is absent`,

@@ -41,7 +41,8 @@ func TestScanExecutedSmokeNotebooks(t *testing.T) {
 		}
 	}
 	// The panic names the cell line through GoNB's marker, without terminal colour codes.
-	if !strings.Contains(got[0].Text, "[[ Cell [2] Line 3 ]]") || strings.Contains(got[0].Text, "\x1b") {
+	if !strings.Contains(got[0].Text, "[[ Cell [2] Line 3 ]]") ||
+		strings.Contains(got[0].Text, "\x1b") {
 		t.Errorf("panic text lacks the cell marker or keeps escape codes: %q", got[0].Text)
 	}
 	if !strings.Contains(got[1].Text, "(at Cell[3]: Line 2)") {
@@ -84,7 +85,8 @@ func TestStderrProblem(t *testing.T) {
 
 func TestScanNotExecutedAndEmptyCells(t *testing.T) {
 	src := `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-	 {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": "%%\nx := 1"},
+	 {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
+	  "source": "%%\nx := 1"},
 	 {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ["  \n"]},
 	 {"cell_type": "markdown", "metadata": {}, "source": "text"},
 	 {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
