@@ -142,6 +142,9 @@ func (o *options) prepare(paths []string) error {
 	if _, err := os.Stat(o.jupyter); err != nil {
 		return fmt.Errorf("jupyter not found at %s (run .ci/install): %w", o.jupyter, err)
 	}
+	if findKernel(o.kernel) == "" {
+		return fmt.Errorf("Jupyter kernel %q is not installed (run .ci/install)", o.kernel)
+	}
 	for _, tool := range []string{"go", "goimports"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return fmt.Errorf("%s is not on PATH; the gonb kernel needs it (run .ci/install)", tool)
@@ -158,6 +161,26 @@ func (o *options) prepare(paths []string) error {
 		}
 	}
 	return nil
+}
+
+// findKernel returns the kernel.json of the named Jupyter kernel in the usual data
+// directories, or "" when there is none.
+func findKernel(name string) string {
+	var dirs []string
+	if d := os.Getenv("JUPYTER_DATA_DIR"); d != "" {
+		dirs = append(dirs, d)
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, ".local", "share", "jupyter"))
+	}
+	dirs = append(dirs, "/usr/local/share/jupyter", "/usr/share/jupyter")
+	for _, d := range dirs {
+		p := filepath.Join(d, "kernels", name, "kernel.json")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
 }
 
 // setupEnv gives the kernel what it needs from the environment it inherits.

@@ -19,12 +19,7 @@ func TestRunSmokeNotebooks(t *testing.T) {
 	needTool(t, "chromium")
 	needTool(t, "/usr/bin/jupyter")
 	needTool(t, "goimports")
-	home, _ := os.UserHomeDir()
-	kernel := filepath.Join(home, ".local/share/jupyter/kernels/gonb/kernel.json")
-	if d := os.Getenv("JUPYTER_DATA_DIR"); d != "" {
-		kernel = filepath.Join(d, "kernels/gonb/kernel.json")
-	}
-	if _, err := os.Stat(kernel); err != nil {
+	if findKernel("gonb") == "" {
 		needTool(t, "gonb-kernel-not-installed") // skips, or fails under ELM_REQUIRE_TOOLS
 	}
 
@@ -86,6 +81,8 @@ func TestRunUsageErrors(t *testing.T) {
 		3: {[]string{"testdata/ok.ipynb", "testdata/executed/ok.ipynb"}, "have the same name"},
 		4: {[]string{"-jupyter", "/nonexistent/jupyter", "testdata/ok.ipynb"},
 			"jupyter not found at /nonexistent/jupyter (run .ci/install)"},
+		5: {[]string{"-jupyter", "/bin/true", "-kernel", "no-such-kernel", "testdata/ok.ipynb"},
+			`Jupyter kernel "no-such-kernel" is not installed (run .ci/install)`},
 	}
 	for i, c := range cases {
 		var stdout, stderr bytes.Buffer
