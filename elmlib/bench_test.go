@@ -33,10 +33,19 @@ func randomNeuronIOBatch(size, steps int, p float64) *data.Batch {
 	return b
 }
 
-// BenchmarkReferencePredictT500: forward of the per-step reference, NeuronIO d_m 20,
-// batch 8, T 500.
-func BenchmarkReferencePredictT500(b *testing.B) {
+// BenchmarkPredictT500: forward (with trajectories) of each implementation, NeuronIO
+// d_m 20, batch 8, T 500, spike rate 0.01. Compare the two in one run.
+func BenchmarkPredictT500(b *testing.B) {
+	for _, impl := range []Implementation{Reference, Fast} {
+		b.Run(string(impl), func(b *testing.B) { benchPredict(b, impl) })
+	}
+}
+
+func benchPredict(b *testing.B, impl Implementation) {
 	m, err := New(NeuronIOSynapseTraceConfig(20))
+	if err == nil {
+		err = m.SetImplementation(impl)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,10 +65,19 @@ type repeatSource struct{ b *data.Batch }
 
 func (r repeatSource) Next() (*data.Batch, error) { return r.b, nil }
 
-// BenchmarkReferenceTrainStepT500: one Adam step (forward, NeuronIO loss, backward) of
-// the reference path, NeuronIO d_m 20, batch 8, T 500.
-func BenchmarkReferenceTrainStepT500(b *testing.B) {
+// BenchmarkTrainStepT500: one Adam step (forward, NeuronIO loss, backward) of each
+// implementation, NeuronIO d_m 20, batch 8, T 500.
+func BenchmarkTrainStepT500(b *testing.B) {
+	for _, impl := range []Implementation{Reference, Fast} {
+		b.Run(string(impl), func(b *testing.B) { benchTrain(b, impl) })
+	}
+}
+
+func benchTrain(b *testing.B, impl Implementation) {
 	m, err := New(NeuronIOSynapseTraceConfig(20))
+	if err == nil {
+		err = m.SetImplementation(impl)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}

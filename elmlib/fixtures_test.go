@@ -96,8 +96,11 @@ func (fc *fixtureCase) expected(t *testing.T, key string) fixtureTensor {
 	return ft
 }
 
+// implementationsUnderTest are run on every numerical fixture.
+var implementationsUnderTest = []Implementation{Reference, Fast}
+
 // fixtureModel builds the case's model with its parameters.
-func fixtureModel(t *testing.T, fc *fixtureCase) *Model {
+func fixtureModel(t *testing.T, fc *fixtureCase, impl Implementation) *Model {
 	t.Helper()
 	cfg, err := ParseAuthorsConfig(fc.Config, fc.variant())
 	if err != nil {
@@ -108,6 +111,9 @@ func fixtureModel(t *testing.T, fc *fixtureCase) *Model {
 		t.Fatalf("%s: %v", fc.Name, err)
 	}
 	if err := m.LoadStateDict(fc.stateDict()); err != nil {
+		t.Fatalf("%s: %v", fc.Name, err)
+	}
+	if err := m.SetImplementation(impl); err != nil {
 		t.Fatalf("%s: %v", fc.Name, err)
 	}
 	return m
@@ -145,21 +151,23 @@ func checkClose(t *testing.T, what string, got []float32, want fixtureTensor, to
 func TestFixtureForward(t *testing.T) {
 	for _, file := range []string{"elm_v1_small.json", "branch_elm_small.json"} {
 		for _, fc := range readFixtureCases(t, file) {
-			t.Run(fc.Name, func(t *testing.T) {
-				m := fixtureModel(t, &fc)
-				nIn := m.spec.NumInput
-				b := &data.Batch{Size: fc.Batch, Steps: fc.T, Channels: nIn, Dense: fc.Input.f32()}
-				p, err := m.Predict(b)
-				if err != nil {
-					t.Fatal(err)
-				}
-				tol := fc.Float32VsExpected
-				checkClose(t, "y", p.Y.Data, fc.expected(t, "y"), tolerance(tol["y"]))
-				checkClose(t, "m", p.M.Data, fc.expected(t, "m"), tolerance(tol["m"]))
-				wantBranch := fc.expected(t, "branch")
-				checkClose(t, "branch", p.Branch.Data, wantBranch, tolerance(tol["m"]))
-				checkClose(t, "tau_m", p.TauM, fc.Derived["tau_m"], 1e-5)
-			})
+			for _, impl := range implementationsUnderTest {
+				t.Run(fc.Name+"/"+string(impl), func(t *testing.T) {
+					m := fixtureModel(t, &fc, impl)
+					nIn := m.spec.NumInput
+					b := &data.Batch{Size: fc.Batch, Steps: fc.T, Channels: nIn, Dense: fc.Input.f32()}
+					p, err := m.Predict(b)
+					if err != nil {
+						t.Fatal(err)
+					}
+					tol := fc.Float32VsExpected
+					checkClose(t, "y", p.Y.Data, fc.expected(t, "y"), tolerance(tol["y"]))
+					checkClose(t, "m", p.M.Data, fc.expected(t, "m"), tolerance(tol["m"]))
+					wantBranch := fc.expected(t, "branch")
+					checkClose(t, "branch", p.Branch.Data, wantBranch, tolerance(tol["m"]))
+					checkClose(t, "tau_m", p.TauM, fc.Derived["tau_m"], 1e-5)
+				})
+			}
 		}
 	}
 }
@@ -190,17 +198,28 @@ func TestFixtureInitialProtoTauM(t *testing.T) {
 	}
 }
 
-// lossAndGrads returns mean((y - target)²) and its gradient with respect to every
-// float parameter (trainable or not) of m, keyed by state-dict key.
-func lossAndGrads(t *testing.T, m *Model, x, target *tensors.Tensor, keys []string) (
-	float32, map[string][]float32) {
+// lossAndGrads returns mean((y - target)²) on batch b and its gradient with respect to
+// the given parameters of m (trainable or not), keyed by state-dict key.
+func lossAndGrads(t *testing.T, m *Model, b *data.Batch, target *tensors.Tensor,
+	keys []string) (float32, map[string][]float32) {
 	t.Helper()
-	graphFn := func(ctx *context.Context, x, target *Node) []*Node {
-		y := m.ForwardGraph(ctx, x, false).Y
-		loss := ReduceAllMean(Square(Sub(y, target)))
+	m.mu.Lock()
+	e, err := m.currentEngine()
+	m.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, err := e.inputs(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphFn := func(ctx *context.Context, in []*Node) []*Node {
+		n := len(in) - 1
+		y := m.forwardInputs(ctx, e, in[:n], b.Size, b.Steps, false).Y
+		loss := ReduceAllMean(Square(Sub(y, in[n])))
 		var wrt []*Node
 		for _, k := range keys {
-			wrt = append(wrt, ctx.In(Scope).GetVariable(k).ValueGraph(x.Graph()))
+			wrt = append(wrt, ctx.In(Scope).GetVariable(k).ValueGraph(y.Graph()))
 		}
 		return append([]*Node{loss}, Gradient(loss, wrt...)...)
 	}
@@ -208,7 +227,11 @@ func lossAndGrads(t *testing.T, m *Model, x, target *tensors.Tensor, keys []stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Exec(x, target)
+	var args []any
+	for _, in := range append(inputs, target) {
+		args = append(args, in)
+	}
+	out, err := exec.Exec(args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,34 +245,37 @@ func lossAndGrads(t *testing.T, m *Model, x, target *tensors.Tensor, keys []stri
 func TestFixtureLossAndGradients(t *testing.T) {
 	for _, file := range []string{"elm_v1_small.json", "branch_elm_small.json"} {
 		for _, fc := range readFixtureCases(t, file) {
-			t.Run(fc.Name, func(t *testing.T) {
-				m := fixtureModel(t, &fc)
-				x := tensors.FromFlatDataAndDimensions(fc.Input.f32(), fc.Input.Shape...)
-				target := tensors.FromFlatDataAndDimensions(fc.Target.f32(), fc.Target.Shape...)
-				var keys []string
-				for k := range fc.Grads {
-					if k == KeyProtoTauM && !m.spec.LearnTauM {
-						continue // given for fixed tau too; the fixture says to ignore it
+			for _, impl := range implementationsUnderTest {
+				t.Run(fc.Name+"/"+string(impl), func(t *testing.T) {
+					m := fixtureModel(t, &fc, impl)
+					b := &data.Batch{Size: fc.Batch, Steps: fc.T, Channels: m.spec.NumInput,
+						Dense: fc.Input.f32()}
+					target := tensors.FromFlatDataAndDimensions(fc.Target.f32(), fc.Target.Shape...)
+					var keys []string
+					for k := range fc.Grads {
+						if k == KeyProtoTauM && !m.spec.LearnTauM {
+							continue // given for fixed tau too; the fixture says to ignore it
+						}
+						keys = append(keys, k)
 					}
-					keys = append(keys, k)
-				}
-				loss, grads := lossAndGrads(t, m, x, target, keys)
-				var wantLoss float64
-				if err := json.Unmarshal(fc.Expected["loss"], &wantLoss); err != nil {
-					t.Fatal(err)
-				}
-				tol := fc.Float32VsExpected
-				if d := math.Abs(float64(loss) - wantLoss); d > tolerance(tol["loss"]) {
-					t.Errorf("loss %.9g, want %.9g", loss, wantLoss)
-				}
-				for _, k := range keys {
-					what := fmt.Sprintf("grad %s", k)
-					checkClose(t, what, grads[k], fc.Grads[k], tolerance(tol["grads"]))
-				}
-				if len(keys) < 7 {
-					t.Errorf("only %d gradients checked", len(keys))
-				}
-			})
+					loss, grads := lossAndGrads(t, m, b, target, keys)
+					var wantLoss float64
+					if err := json.Unmarshal(fc.Expected["loss"], &wantLoss); err != nil {
+						t.Fatal(err)
+					}
+					tol := fc.Float32VsExpected
+					if d := math.Abs(float64(loss) - wantLoss); d > tolerance(tol["loss"]) {
+						t.Errorf("loss %.9g, want %.9g", loss, wantLoss)
+					}
+					for _, k := range keys {
+						what := fmt.Sprintf("grad %s", k)
+						checkClose(t, what, grads[k], fc.Grads[k], tolerance(tol["grads"]))
+					}
+					if len(keys) < 7 {
+						t.Errorf("only %d gradients checked", len(keys))
+					}
+				})
+			}
 		}
 	}
 }

@@ -45,9 +45,6 @@ type graphParams struct {
 	wY, bY    *Node   // [outputs, memory], [outputs]
 }
 
-// forwardFunc builds a forward graph for x [batch, time, inputs].
-type forwardFunc func(s *spec, p *graphParams, x *Node, trajectories bool) Outputs
-
 // decay returns κ = exp(-Δt / max(τ, 1e-6)).
 func decay(tau *Node, dt float64) *Node {
 	g := tau.Graph()

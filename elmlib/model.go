@@ -13,20 +13,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
-// Implementation names a way of building the forward graph. All give the same function
-// up to float32 rounding.
-type Implementation string
-
-// Reference is the textbook per-step forward pass (forward.go); it is the standard the
-// other implementations are tested against.
-const Reference Implementation = "reference"
-
-// implementations maps names to graph builders; DefaultImplementation is used by New.
-var implementations = map[Implementation]forwardFunc{Reference: referenceForward}
-
-// DefaultImplementation is the forward implementation of newly created models.
-var DefaultImplementation = Reference
-
 // Model is an ELM neuron with its parameters, held in a GoMLX context, and the backend
 // that runs it. Methods are safe for concurrent use.
 type Model struct {
@@ -35,9 +21,16 @@ type Model struct {
 	backend backends.Backend
 	ctx     *context.Context
 
-	mu    sync.Mutex
-	impl  Implementation
-	execs map[bool]*context.Exec // forward executables, keyed by "with trajectories"
+	mu     sync.Mutex
+	impl   Implementation
+	engine engine                    // nil until first needed; reset when parameters change
+	execs  map[execKey]*context.Exec // forward executables
+}
+
+// execKey identifies a compiled forward graph.
+type execKey struct {
+	batch, steps int
+	trajectories bool
 }
 
 // New returns a freshly initialised model (see InitialProtoTauM and the Scope docs for the
@@ -69,7 +62,7 @@ func newEmpty(cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("elmlib: %w", err)
 	}
 	return &Model{cfg: cfg, spec: s, backend: backend, ctx: context.New(),
-		impl: DefaultImplementation, execs: map[bool]*context.Exec{}}, nil
+		impl: DefaultImplementation, execs: map[execKey]*context.Exec{}}, nil
 }
 
 // Config returns the model's configuration.
@@ -85,16 +78,16 @@ func (m *Model) Context() *context.Context { return m.ctx }
 // Backend returns the backend the model runs on.
 func (m *Model) Backend() backends.Backend { return m.backend }
 
-// SetImplementation selects how the forward graph is built; unknown names are an error.
+// SetImplementation selects how the forward pass runs (Reference or Fast); an unknown
+// name, or one the model's configuration does not support, is an error.
 func (m *Model) SetImplementation(impl Implementation) error {
-	if _, ok := implementations[impl]; !ok {
-		return fmt.Errorf("elmlib: unknown forward implementation %q", impl)
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if impl != m.impl {
-		m.impl, m.execs = impl, map[bool]*context.Exec{}
+	e, err := newEngine(m, impl)
+	if err != nil {
+		return err
 	}
+	m.impl, m.engine, m.execs = impl, e, map[execKey]*context.Exec{}
 	return nil
 }
 
@@ -105,15 +98,25 @@ func (m *Model) Implementation() Implementation {
 	return m.impl
 }
 
-// ForwardGraph builds the forward pass for x [batch, time, inputs] (float32) into x's
-// graph, reading the parameters from ctx (normally Context()). With trajectories the
-// outputs include M and Branch. It panics on a wrong input shape, as graph code does.
+// currentEngine returns the engine, creating it if needed; m.mu must be held.
+func (m *Model) currentEngine() (engine, error) {
+	if m.engine == nil {
+		e, err := newEngine(m, m.impl)
+		if err != nil {
+			return nil, err
+		}
+		m.engine = e
+	}
+	return m.engine, nil
+}
+
+// ForwardGraph builds the reference forward pass for x [batch, time, inputs] (float32)
+// into x's graph, reading the parameters from ctx (normally Context()). With trajectories
+// the outputs include M and Branch. It panics on a wrong input shape, as graph code does.
+// It always uses the Reference implementation, whatever SetImplementation chose.
 func (m *Model) ForwardGraph(ctx *context.Context, x *Node, trajectories bool) Outputs {
 	checkInputShape(m.spec, x)
-	m.mu.Lock()
-	f := implementations[m.impl]
-	m.mu.Unlock()
-	return f(m.spec, readParams(ctx, m.spec, x.Graph()), x, trajectories)
+	return referenceForward(m.spec, readParams(ctx, m.spec, x.Graph()), x, trajectories)
 }
 
 // readParams returns the variables of ctx's Scope as nodes of g.
@@ -188,6 +191,7 @@ func (m *Model) setStateDict(sd StateDict, source string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.engine, m.execs = nil, map[execKey]*context.Exec{} // fixed tensors may change
 	scope := m.ctx.In(Scope)
 	for _, ps := range layout {
 		if v := scope.GetVariable(ps.key); v != nil {
@@ -254,6 +258,11 @@ func toVariableTensor(ps paramShape, t *Tensor, numInput int) (*tensors.Tensor, 
 func (m *Model) StateDict() (StateDict, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.stateDictLocked()
+}
+
+// stateDictLocked is StateDict with m.mu held.
+func (m *Model) stateDictLocked() (StateDict, error) {
 	sd := StateDict{}
 	scope := m.ctx.In(Scope)
 	for _, ps := range m.spec.layout() {

@@ -43,22 +43,14 @@ type Prediction struct {
 
 func shapeOf(dt dtypes.DType, dims ...int) shapes.Shape { return shapes.Make(dt, dims...) }
 
-// Predict runs the model on b's input (Dense, or Events materialised with DenseInput) and
-// returns the outputs and trajectories. The batch's Channels must equal NumInput. Graphs
-// are compiled once per (batch size, steps) and cached.
+// Predict runs the model on b's input and returns the outputs and trajectories. The
+// batch's Channels must equal NumInput. Graphs are compiled once per (batch size, steps)
+// (and, for Fast, per event-list bucket) and cached.
 func (m *Model) Predict(b *data.Batch) (*Prediction, error) {
-	if b == nil {
-		return nil, fmt.Errorf("elmlib: Predict: nil batch")
-	}
-	if err := b.Validate(); err != nil {
+	if err := m.checkBatch(b); err != nil {
 		return nil, fmt.Errorf("elmlib: Predict: %w", err)
 	}
-	if b.Channels != m.spec.NumInput {
-		return nil, fmt.Errorf("elmlib: Predict: batch has %d input channels, the model "+
-			"has NumInput %d", b.Channels, m.spec.NumInput)
-	}
-	x := tensors.FromFlatDataAndDimensions(b.DenseInput(), b.Size, b.Steps, b.Channels)
-	out, err := m.run(x, true)
+	out, err := m.run(b, true)
 	if err != nil {
 		return nil, err
 	}
@@ -69,28 +61,58 @@ func (m *Model) Predict(b *data.Batch) (*Prediction, error) {
 		TauM: tensors.MustCopyFlatData[float32](out[3])}, nil
 }
 
-// run executes the forward graph on x; outputs are y, then with trajectories m, branch,
-// and always τ_m last.
-func (m *Model) run(x *tensors.Tensor, trajectories bool) (out []*tensors.Tensor, err error) {
+// checkBatch reports a batch the model cannot take.
+func (m *Model) checkBatch(b *data.Batch) error {
+	if b == nil {
+		return fmt.Errorf("nil batch")
+	}
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	if b.Channels != m.spec.NumInput {
+		return fmt.Errorf("batch has %d input channels, the model has NumInput %d",
+			b.Channels, m.spec.NumInput)
+	}
+	return nil
+}
+
+// forwardInputs builds the forward graph of the current engine on its input nodes.
+func (m *Model) forwardInputs(ctx *context.Context, e engine, in []*Node, batch, steps int,
+	trajectories bool) Outputs {
+	return e.forward(readParams(ctx, m.spec, in[0].Graph()), in, batch, steps, trajectories)
+}
+
+// run executes the forward graph on b; outputs are y, then with trajectories m and
+// branch, and always τ_m last.
+func (m *Model) run(b *data.Batch, trajectories bool) (out []*tensors.Tensor, err error) {
 	m.mu.Lock()
-	exec := m.execs[trajectories]
-	if exec == nil {
+	e, err := m.currentEngine()
+	key := execKey{batch: b.Size, steps: b.Steps, trajectories: trajectories}
+	exec := m.execs[key]
+	if err == nil && exec == nil {
 		exec, err = context.NewExec(m.backend, m.ctx,
-			func(ctx *context.Context, x *Node) []*Node {
-				o := m.ForwardGraph(ctx, x, trajectories)
+			func(ctx *context.Context, in []*Node) []*Node {
+				o := m.forwardInputs(ctx, e, in, key.batch, key.steps, trajectories)
 				if trajectories {
 					return []*Node{o.Y, o.M, o.Branch, o.TauM}
 				}
 				return []*Node{o.Y, o.TauM}
 			})
-		if err != nil {
-			m.mu.Unlock()
-			return nil, fmt.Errorf("elmlib: building forward: %w", err)
-		}
-		m.execs[trajectories] = exec
+		m.execs[key] = exec
 	}
 	m.mu.Unlock()
-	panicErr := catch(func() { out, err = exec.Exec(x) })
+	if err != nil {
+		return nil, fmt.Errorf("elmlib: building forward: %w", err)
+	}
+	inputs, err := e.inputs(b)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(inputs))
+	for i, t := range inputs {
+		args[i] = t
+	}
+	panicErr := catch(func() { out, err = exec.Exec(args...) })
 	if err = errors.Join(panicErr, err); err != nil {
 		return nil, fmt.Errorf("elmlib: forward: %w", err)
 	}

@@ -97,7 +97,13 @@ func TestPretrainedFromJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkPretrained(t, m, pe, i)
+			for _, impl := range implementationsUnderTest {
+				if err := m.SetImplementation(impl); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("implementation %s", impl)
+				checkPretrained(t, m, pe, i)
+			}
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/elmneuron/elm/data"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // graph code reads as math
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -148,12 +149,19 @@ func (m *Model) attachCheckpoints(o TrainOptions) (*checkpoints.Handler, error) 
 // runTraining builds the trainer and loop and runs them; it panics on graph errors.
 func (m *Model) runTraining(src data.Source, o TrainOptions, handler *checkpoints.Handler,
 	report *TrainReport) error {
-	modelFn := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
+	m.mu.Lock()
+	eng, err := m.currentEngine()
+	m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	modelFn := func(ctx *context.Context, spec any, inputs []*Node) []*Node {
 		if o.Cosine {
-			cosineschedule.New(ctx, inputs[0].Graph(), inputs[0].DType()).
+			cosineschedule.New(ctx, inputs[0].Graph(), dtypes.Float32).
 				LearningRate(o.LearningRate).PeriodSteps(o.Steps).Done()
 		}
-		return []*Node{m.ForwardGraph(ctx, inputs[0], false).Y}
+		shape := spec.(batchShape)
+		return []*Node{m.forwardInputs(ctx, eng, inputs, shape.Batch, shape.Steps, false).Y}
 	}
 	lossFn := func(labels, predictions []*Node) *Node {
 		return lossGraph(o.Loss, predictions[0], labels)
@@ -176,8 +184,8 @@ func (m *Model) runTraining(src data.Source, o TrainOptions, handler *checkpoint
 	if handler != nil {
 		train.EveryNSteps(loop, o.CheckpointEvery, "elmlib checkpoint", 100, handler.OnStepFn)
 	}
-	ds := &batchDataset{m: m, src: src, loss: o.Loss}
-	_, err := loop.RunToGlobalStep(ds, o.Steps)
+	ds := &batchDataset{m: m, engine: eng, src: src, loss: o.Loss}
+	_, err = loop.RunToGlobalStep(ds, o.Steps)
 	progress.done()
 	if ds.ended {
 		err = nil // the source ran out: a normal early end
@@ -229,15 +237,19 @@ func (p *progressLine) done() {
 // batchDataset adapts a data.Source to GoMLX's train.Dataset: inputs [x [batch, time,
 // inputs]], labels as lossGraph expects them.
 type batchDataset struct {
-	m     *Model
-	src   data.Source
-	loss  LossKind
-	ended bool // the source returned io.EOF
+	m      *Model
+	engine engine
+	src    data.Source
+	loss   LossKind
+	ended  bool // the source returned io.EOF
 }
 
 func (d *batchDataset) Name() string { return "elmlib batches" }
 
 func (d *batchDataset) Reset() {}
+
+// batchShape is the dataset's spec: one graph per batch size and number of steps.
+type batchShape struct{ Batch, Steps int }
 
 func (d *batchDataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
 	b, err := d.src.Next()
@@ -247,16 +259,14 @@ func (d *batchDataset) Yield() (spec any, inputs, labels []*tensors.Tensor, err 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := b.Validate(); err != nil {
+	if err := d.m.checkBatch(b); err != nil {
 		return nil, nil, nil, err
 	}
-	if b.Channels != d.m.spec.NumInput {
-		return nil, nil, nil, fmt.Errorf("batch has %d input channels, the model has "+
-			"NumInput %d", b.Channels, d.m.spec.NumInput)
+	if labels, err = batchLabels(b, d.loss, d.m.spec.NumOutput); err != nil {
+		return nil, nil, nil, err
 	}
-	x := tensors.FromFlatDataAndDimensions(b.DenseInput(), b.Size, b.Steps, b.Channels)
-	labels, err = batchLabels(b, d.loss, d.m.spec.NumOutput)
-	return nil, []*tensors.Tensor{x}, labels, err
+	inputs, err = d.engine.inputs(b)
+	return batchShape{b.Size, b.Steps}, inputs, labels, err
 }
 
 // batchLabels returns the label tensors of b that loss needs.
