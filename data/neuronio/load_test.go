@@ -2,6 +2,7 @@ package neuronio
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -133,5 +134,40 @@ func TestHalfToFloat32(t *testing.T) {
 		if got := halfToFloat32(c.h); got != c.want {
 			t.Errorf("case %d: %#04x -> %v, want %v", i, c.h, got, c.want)
 		}
+	}
+}
+
+// TestCorruptionNeverPanics flips random bytes of a fixture and cuts it at random lengths; every
+// load must return (an error or simulations) without panicking.
+func TestCorruptionNeverPanics(t *testing.T) {
+	orig, err := os.ReadFile("testdata/missing_key.p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	dir := t.TempDir()
+	for i := 0; i < 150; i++ {
+		b := append([]byte(nil), orig...)
+		if i%3 == 0 {
+			b = b[:rng.IntN(len(b))]
+		} else {
+			for k := 0; k < 1+rng.IntN(4); k++ {
+				b[rng.IntN(len(b))] = byte(rng.IntN(256))
+			}
+		}
+		p := filepath.Join(dir, "bad.p")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("mutation %d: panic %v", i, r)
+				}
+			}()
+			if _, err := Load(p); err != nil && !strings.Contains(err.Error(), "bad.p") {
+				t.Errorf("mutation %d: error %q does not name the file", i, err)
+			}
+		}()
 	}
 }

@@ -231,3 +231,20 @@ func TestFlatIndices(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+// TestLibraryPanicRecovered feeds a data.pkl whose OrderedDict key is a bytes object: gopickle
+// panics inserting it into a Go map ("hash of unhashable type"); Load must return an error.
+func TestLibraryPanicRecovered(t *testing.T) {
+	pkl := []byte("\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01C\x01xK\x01s.")
+	path := rewriteZip(t, func(n string, b []byte) []byte {
+		if strings.HasSuffix(n, "data.pkl") {
+			return pkl
+		}
+		return b
+	})
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), "edited.pt") ||
+		!strings.Contains(err.Error(), "corrupt data.pkl") {
+		t.Errorf("error %v, want a recovered panic naming the file", err)
+	}
+}
