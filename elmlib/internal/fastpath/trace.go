@@ -1,8 +1,6 @@
 package fastpath
 
 import (
-	"math"
-
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
 )
 
@@ -17,37 +15,6 @@ func linearTrace(u *Node, kappa []float64) *Node {
 	return Add(fwd, Sub(x, StopGradient(x)))
 }
 
-// decayScan computes the causal (or, reversed, anti-causal) decaying sum of u [T, B, G]
-// along axis 0 with a doubling scan: log2(T) rounds of shift-multiply-add, O(T·log T) work
-// and no T×T matrix.
-func decayScan(u *Node, kappa []float64, reverse bool) *Node {
-	T := u.Shape().Dimensions[0]
-	uniform := true
-	for _, k := range kappa {
-		uniform = uniform && k == kappa[0]
-	}
-	r := u
-	for shift := 1; shift < T; shift *= 2 {
-		var decay *Node
-		if uniform {
-			// A scalar factor keeps simplego on its fast elementwise path.
-			decay = Scalar(u.Graph(), u.DType(), math.Pow(kappa[0], float64(shift)))
-		} else {
-			// Broadcasting a [G] factor runs simplego's slow per-element broadcast
-			// iterator; a constant of the full shape avoids that.
-			dims := u.Shape().Dimensions
-			pow := make([]float32, u.Shape().Size())
-			for i := range pow {
-				pow[i] = float32(math.Pow(kappa[i%dims[2]], float64(shift)))
-			}
-			decay = ConvertDType(Const(u.Graph(), pow), u.DType())
-			decay = Reshape(decay, dims...)
-		}
-		r = Add(r, Mul(shiftTime(r, shift, reverse), decay))
-	}
-	return r
-}
-
 // shiftTime moves x [T, ...] by s steps along axis 0, filling with zeros: forward gives
 // out[t] = x[t-s], reverse gives out[t] = x[t+s].
 func shiftTime(x *Node, s int, reverse bool) *Node {
@@ -59,4 +26,39 @@ func shiftTime(x *Node, s int, reverse bool) *Node {
 		return Concatenate([]*Node{SliceAxis(x, 0, AxisRange(s, T)), zeros}, 0)
 	}
 	return Concatenate([]*Node{zeros, SliceAxis(x, 0, AxisRange(0, T-s))}, 0)
+}
+
+// decayScan computes the causal (or, reversed, anti-causal) decaying sum of u [T, B, G]
+// along axis 0 as T unrolled multiply-adds on [1, B, G] slices: O(T) work in small nodes.
+// (A log2(T) doubling scan of shifted full-size tensors was 25x slower on simplego: 25 ms
+// against 1 ms at T = 500, B = 8, G = 45, because every level copies the whole tensor.)
+func decayScan(u *Node, kappa []float64, reverse bool) *Node {
+	T := u.Shape().Dimensions[0]
+	dims := u.Shape().Dimensions
+	decay := Reshape(ConvertDType(Const(u.Graph(), toFloat32(kappa)), u.DType()), 1, 1, dims[2])
+	decay = BroadcastToDims(decay, 1, dims[1], dims[2])
+	out := make([]*Node, T)
+	var r *Node
+	for i := range T {
+		t := i
+		if reverse {
+			t = T - 1 - i
+		}
+		ut := SliceAxis(u, 0, AxisElem(t))
+		if r == nil {
+			r = ut
+		} else {
+			r = Add(Mul(r, decay), ut)
+		}
+		out[t] = r
+	}
+	return Concatenate(out, 0)
+}
+
+func toFloat32(x []float64) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = float32(v)
+	}
+	return out
 }
