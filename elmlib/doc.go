@@ -41,9 +41,10 @@
 //   - The recurrence is unrolled over time (GoMLX has no loop op here): graph size and
 //     compile time grow linearly with the number of steps, and each (batch, steps) shape
 //     compiles its own graph.
-//   - The forward pass is the per-step reference (Implementation Reference), written for
-//     exactness, not speed; inputs are dense [batch, time, inputs] even when the batch
-//     holds events.
+//   - Two implementations compute the same function (Model.SetImplementation): Fast (the
+//     default; synapse events, hoisted linear parts, hand-written backward through the
+//     memory loop; needs MLPLayers ≥ 1) and Reference, the per-step textbook pass on
+//     dense input that the tests hold Fast to. Model.ForwardGraph always builds Reference.
 //   - Computation is float32 only.
 //   - LossMSE regresses output 0 on Batch.Soma, the only per-step target data.Batch has.
 //   - Train does not replay its data source on resume; random routing draws from Go's PCG

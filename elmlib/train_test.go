@@ -74,26 +74,32 @@ func mseOn(t *testing.T, m *Model, b *data.Batch) float64 {
 }
 
 func TestTrainReducesLoss(t *testing.T) {
-	m, err := New(synthConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	heldOut := synthBatch(1000)
-	before := mseOn(t, m, heldOut)
-	var seen []int
-	onStep := func(step int, _ float64) { seen = append(seen, step) }
-	rep, err := Train(m, &synthSource{}, TrainOptions{Steps: 150, Loss: LossMSE,
-		LearningRate: 2e-2, Quiet: true, OnStep: onStep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := mseOn(t, m, heldOut)
-	t.Logf("held-out MSE %.4f -> %.4f, last batch loss %.4f", before, after, rep.Loss)
-	if !(after < 0.5*before) {
-		t.Errorf("held-out MSE %.4f -> %.4f: did not halve", before, after)
-	}
-	if rep.Step != 150 || len(seen) != 150 || seen[0] != 1 || seen[149] != 150 {
-		t.Errorf("report step %d, callback saw %d steps", rep.Step, len(seen))
+	for _, impl := range []Implementation{Reference, Fast} {
+		m, err := New(synthConfig())
+		if err == nil {
+			err = m.SetImplementation(impl)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		heldOut := synthBatch(1000)
+		before := mseOn(t, m, heldOut)
+		var seen []int
+		onStep := func(step int, _ float64) { seen = append(seen, step) }
+		rep, err := Train(m, &synthSource{}, TrainOptions{Steps: 150, Loss: LossMSE,
+			LearningRate: 2e-2, Quiet: true, OnStep: onStep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := mseOn(t, m, heldOut)
+		t.Logf("%s: held-out MSE %.4f -> %.4f, last batch loss %.4f",
+			impl, before, after, rep.Loss)
+		if !(after < 0.5*before) {
+			t.Errorf("%s: held-out MSE %.4f -> %.4f: did not halve", impl, before, after)
+		}
+		if rep.Step != 150 || len(seen) != 150 || seen[0] != 1 || seen[149] != 150 {
+			t.Errorf("%s: report step %d, callback saw %d steps", impl, rep.Step, len(seen))
+		}
 	}
 }
 
