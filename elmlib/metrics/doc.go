@@ -38,6 +38,6 @@
 // not rescale, so it shows the model's own voltage scale.
 //
 // Limitations: all simulations given to one Predict call must have the same duration; a
-// simulation shorter than the window is evaluated in one padded window. Scores are held in
-// memory (about 32 bytes per simulated millisecond).
+// simulation shorter than the window is evaluated in one padded window. Predictions are held in
+// memory (four float64 per simulated millisecond, copied once more while scoring).
 package metrics
