@@ -11,7 +11,8 @@
 //
 //   - ROCCurve is sklearn.metrics.roc_curve with drop_intermediate=True: scores sorted in
 //     decreasing order, one point per distinct score (tied scores move the curve diagonally),
-//     collinear points dropped, (0, 0) prepended. Thresholds[0] is +Inf.
+//     points dropped where neither count of false nor of true positives changes its step
+//     (zero second differences), (0, 0) prepended. Thresholds[0] is +Inf.
 //   - ROC.AUC is the trapezoid area under that curve, equal to sklearn's roc_auc_score (and so
 //     to P(score⁺ > score⁻) + ½·P(score⁺ = score⁻)).
 //   - ROC.TPRAt(f) is the authors' "TP @ f FP": the TPR of the curve point whose FPR is
