@@ -219,3 +219,31 @@ func TestPlanAndLoadRun(t *testing.T) {
 		t.Error("path-like run ID accepted")
 	}
 }
+
+func TestConcurrentPutsKeepOneResult(t *testing.T) {
+	st := openTestStore(t)
+	id := "00000000000000dd"
+	const writers = 8
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			errs <- st.Put(&Result{RunID: id, Metrics: map[string]float64{"w": float64(w)}})
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := st.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := got.Metrics["w"]; w < 0 || w >= writers || w != math.Trunc(w) {
+		t.Errorf("stored w = %g", w)
+	}
+	entries, _ := os.ReadDir(filepath.Join(st.Dir, "results"))
+	if len(entries) != 1 {
+		t.Errorf("%d files in results, want 1", len(entries))
+	}
+}
