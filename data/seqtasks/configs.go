@@ -35,9 +35,9 @@ type TaskConfig struct {
 
 // String is a one-line summary.
 func (c TaskConfig) String() string {
-	return fmt.Sprintf("%s: %d steps × %d inputs, %d classes, Δt %g ms, τ_m [%g, %g] ms, τ_s %g ms, d_m %d",
-		c.Task, c.Steps, c.Channels, c.Classes, c.DtMS, c.MemoryTauMin, c.MemoryTauMax, c.SynapseTau,
-		c.NumMemory)
+	return fmt.Sprintf("%s: %d steps × %d inputs, %d classes, Δt %g ms, "+
+		"τ_m [%g, %g] ms, τ_s %g ms, d_m %d", c.Task, c.Steps, c.Channels, c.Classes, c.DtMS,
+		c.MemoryTauMin, c.MemoryTauMax, c.SynapseTau, c.NumMemory)
 }
 
 const (

@@ -11,11 +11,13 @@ func TestTaskConfigsMatchTheSets(t *testing.T) {
 			t.Fatalf("no config %q", key)
 		}
 		if c.Steps != s.Steps || c.Channels != s.Channels || c.Classes != s.Classes {
-			t.Errorf("%s: config %d×%d/%d classes, set %d×%d/%d", key, c.Steps, c.Channels, c.Classes,
+			t.Errorf("%s: config %d×%d/%d classes, set %d×%d/%d", key, c.Steps, c.Channels,
+				c.Classes,
 				s.Steps, s.Channels, s.Classes)
 		}
 	}
-	im := &Images{Height: 28, Width: 28, Classes: 10, Pixels: make([]uint8, 784), Labels: []int32{0}}
+	im := &Images{Height: 28, Width: 28, Classes: 10, Pixels: make([]uint8, 784),
+		Labels: []int32{0}}
 	s, _ := im.Sequences("f", ImageEncoding{Bins: 16})
 	check("fashion-mnist-pixel", s)
 	s, _ = im.Sequences("f", ImageEncoding{Bins: 16, Rows: true})
@@ -42,7 +44,8 @@ func TestTaskConfigsMatchTheSets(t *testing.T) {
 
 	// SHD values from REFERENCE-NOTES §7.
 	shd := cfgs["shd"]
-	if shd.DtMS != 10 || shd.MemoryTauMin != 1 || shd.MemoryTauMax != 500 || shd.NumMemory != 100 ||
+	if shd.DtMS != 10 || shd.MemoryTauMin != 1 || shd.MemoryTauMax != 500 ||
+		shd.NumMemory != 100 ||
 		shd.Lambda != 5 || shd.InputDrop != 0.5 || shd.Batch != 8 || shd.LR != 5e-3 {
 		t.Errorf("SHD config differs from the reference notebook: %+v", shd)
 	}

@@ -60,7 +60,8 @@ func LoadFashionMNIST(dir string, split Split) (*Images, error) {
 		return nil, err
 	}
 	if img.Dims[1] != 28 || img.Dims[2] != 28 {
-		return nil, fmt.Errorf("seqtasks: %s: images are %d×%d, want 28×28", imgPath, img.Dims[1], img.Dims[2])
+		return nil, fmt.Errorf("seqtasks: %s: images are %d×%d, want 28×28", imgPath, img.Dims[1],
+			img.Dims[2])
 	}
 	if img.Dims[0] != lbl.Dims[0] {
 		return nil, fmt.Errorf("seqtasks: %s holds %d images but %s holds %d labels",
@@ -69,7 +70,8 @@ func LoadFashionMNIST(dir string, split Split) (*Images, error) {
 	labels := make([]int32, len(lbl.Values))
 	for i, v := range lbl.Values {
 		if v > 9 {
-			return nil, fmt.Errorf("seqtasks: %s: label %d of example %d outside 0..9", lblPath, v, i)
+			return nil, fmt.Errorf("seqtasks: %s: label %d of example %d outside 0..9", lblPath, v,
+				i)
 		}
 		labels[i] = int32(v)
 	}
@@ -83,7 +85,8 @@ func findIDX(dir, name string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("seqtasks: neither %s nor %s.gz in %s (apt-get install dataset-fashion-mnist)",
+	return "", fmt.Errorf("seqtasks: neither %s nor %s.gz in %s "+
+		"(apt-get install dataset-fashion-mnist)",
 		name, name, dir)
 }
 

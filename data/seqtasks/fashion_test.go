@@ -37,7 +37,8 @@ func TestLoadFashionMNISTReal(t *testing.T) {
 			t.Fatal(err)
 		}
 		if im.Len() != tc.n || im.Height != 28 || im.Width != 28 || im.Classes != 10 {
-			t.Fatalf("%v: %d images of %d×%d, %d classes", tc.split, im.Len(), im.Height, im.Width, im.Classes)
+			t.Fatalf("%v: %d images of %d×%d, %d classes", tc.split, im.Len(), im.Height, im.Width,
+				im.Classes)
 		}
 		for i, l := range tc.first {
 			if im.Labels[i] != l {
@@ -96,7 +97,8 @@ func TestReadIDXFile(t *testing.T) {
 	}{
 		{"plain", good, 2, ""},
 		{"gz", gzipped(good), 2, ""},
-		{"truncated", good[:len(good)-2], 2, "truncated: header announces [2 3] = 6 values, file holds 4"},
+		{"truncated", good[:len(good)-2], 2,
+			"truncated: header announces [2 3] = 6 values, file holds 4"},
 		{"truncated.gz", gzipped(good[:len(good)-2]), 2, "truncated"},
 		{"trailing", append(append([]byte{}, good...), 9, 9), 2, "2 bytes after the 6 values"},
 		{"badmagic", append([]byte{1, 2}, good[2:]...), 2, "not an idx file"},
@@ -114,13 +116,16 @@ func TestReadIDXFile(t *testing.T) {
 		if tc.wantErr == "" {
 			if err != nil {
 				t.Errorf("case %d (%s): %v", i, tc.name, err)
-			} else if len(idx.Dims) != 2 || idx.Dims[0] != 2 || idx.Dims[1] != 3 || idx.Values[5] != 6 {
+			} else if len(idx.Dims) != 2 || idx.Dims[0] != 2 || idx.Dims[1] != 3 ||
+				idx.Values[5] != 6 {
 				t.Errorf("case %d (%s): read dims %v values %v", i, tc.name, idx.Dims, idx.Values)
 			}
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), path) {
-			t.Errorf("case %d (%s): error %v, want one naming %s and saying %q", i, tc.name, err, path, tc.wantErr)
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) ||
+			!strings.Contains(err.Error(), path) {
+			t.Errorf("case %d (%s): error %v, want one naming %s and saying %q", i, tc.name, err,
+				path, tc.wantErr)
 		}
 	}
 	if _, err := ReadIDXFile(filepath.Join(dir, "missing"), 1); err == nil ||
@@ -139,11 +144,13 @@ func TestLoadFashionMNISTMismatch(t *testing.T) {
 	}
 	write("t10k-images-idx3-ubyte", img)
 	write("t10k-labels-idx1-ubyte", idxBytes([]int{3}, []byte{1, 2, 3}))
-	if _, err := LoadFashionMNIST(dir, Test); err == nil || !strings.Contains(err.Error(), "holds 2 images but") {
+	if _, err := LoadFashionMNIST(dir, Test); err == nil || !strings.Contains(err.Error(),
+		"holds 2 images but") {
 		t.Errorf("count mismatch: error %v", err)
 	}
 	write("t10k-labels-idx1-ubyte", idxBytes([]int{2}, []byte{1, 12}))
-	if _, err := LoadFashionMNIST(dir, Test); err == nil || !strings.Contains(err.Error(), "label 12 of example 1") {
+	if _, err := LoadFashionMNIST(dir, Test); err == nil || !strings.Contains(err.Error(),
+		"label 12 of example 1") {
 		t.Errorf("bad label: error %v", err)
 	}
 	write("t10k-labels-idx1-ubyte", idxBytes([]int{2}, []byte{1, 7}))
@@ -151,7 +158,8 @@ func TestLoadFashionMNISTMismatch(t *testing.T) {
 	if err != nil || im.Len() != 2 || im.Labels[1] != 7 {
 		t.Errorf("plain files: %v", err)
 	}
-	if _, err := LoadFashionMNIST(dir, Train); err == nil || !strings.Contains(err.Error(), "train-images") {
+	if _, err := LoadFashionMNIST(dir, Train); err == nil || !strings.Contains(err.Error(),
+		"train-images") {
 		t.Errorf("missing split: error %v", err)
 	}
 }
@@ -298,7 +306,8 @@ func TestIterators(t *testing.T) {
 	}
 
 	tr, va, err := s.Split(7)
-	if err != nil || tr.Len() != 7 || va.Len() != 3 || va.Labels[0] != 7 || va.Input(2)[0] != 9.0/255 {
+	if err != nil || tr.Len() != 7 || va.Len() != 3 || va.Labels[0] != 7 ||
+		va.Input(2)[0] != 9.0/255 {
 		t.Errorf("split: %v", err)
 	}
 }

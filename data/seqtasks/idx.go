@@ -79,7 +79,8 @@ func readIDX(r io.Reader, wantDims int) (*IDX, error) {
 			dims, total, n, err)
 	}
 	if n, _ := io.Copy(io.Discard, r); n > 0 {
-		return nil, fmt.Errorf("%d bytes after the %d values announced by the header %v", n, total, dims)
+		return nil, fmt.Errorf("%d bytes after the %d values announced by the header %v", n, total,
+			dims)
 	}
 	return &IDX{Dims: dims, Values: values}, nil
 }

@@ -57,7 +57,8 @@ func (c ListOpsConfig) Validate() error {
 	case c.MaxArgs < 2:
 		return fmt.Errorf("seqtasks: listops max args %d below 2", c.MaxArgs)
 	case c.MinLength < 4 || c.MaxLength < c.MinLength:
-		return fmt.Errorf("seqtasks: listops lengths %d..%d: want 4 ≤ min ≤ max", c.MinLength, c.MaxLength)
+		return fmt.Errorf("seqtasks: listops lengths %d..%d: want 4 ≤ min ≤ max", c.MinLength,
+			c.MaxLength)
 	case !(c.OpProb > 0 && c.OpProb < 1):
 		return fmt.Errorf("seqtasks: listops operator probability %v outside (0, 1)", c.OpProb)
 	}
@@ -165,7 +166,8 @@ func NewListOpsExample(cfg ListOpsConfig, seed uint64, index int) (*ListOpsExamp
 			return &ListOpsExample{Tokens: slices.Clone(g.tokens), Value: v, Depth: g.depth}, nil
 		}
 	}
-	return nil, fmt.Errorf("seqtasks: listops example %d: no expression of %d..%d tokens in 10000 draws "+
+	return nil, fmt.Errorf("seqtasks: listops example %d: no expression of %d..%d tokens "+
+		"in 10000 draws "+
 		"with depth ≤ %d, ≤ %d args, operator probability %v", index, cfg.MinLength, cfg.MaxLength,
 		cfg.MaxDepth, cfg.MaxArgs, cfg.OpProb)
 }
@@ -182,7 +184,8 @@ type ListOpsEncoding struct {
 
 // ListOps generates n expressions from seed and encodes them as a Set of MaxLength steps
 // with 10 classes.
-func ListOps(cfg ListOpsConfig, seed uint64, n int, enc ListOpsEncoding) (*Set, []*ListOpsExample, error) {
+func ListOps(cfg ListOpsConfig, seed uint64, n int, enc ListOpsEncoding) (*Set, []*ListOpsExample,
+	error) {
 	exs := make([]*ListOpsExample, n)
 	labels := make([]int32, n)
 	for i := range exs {

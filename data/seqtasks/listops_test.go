@@ -145,10 +145,12 @@ func TestListOpsSet(t *testing.T) {
 		t.Error("listops not deterministic by (seed, index)")
 	}
 	if _, err := NewListOpsExample(ListOpsConfig{MaxDepth: 1, MaxArgs: 2, MinLength: 50,
-		MaxLength: 60, OpProb: 0.5}, 1, 0); err == nil || !strings.Contains(err.Error(), "no expression of 50..60") {
+		MaxLength: 60, OpProb: 0.5}, 1, 0); err == nil ||
+		!strings.Contains(err.Error(), "no expression of 50..60") {
 		t.Errorf("impossible length: %v", err)
 	}
-	if _, err := TokenizeListOps("[MIN 3 x ]"); err == nil || !strings.Contains(err.Error(), `"x"`) {
+	if _, err := TokenizeListOps("[MIN 3 x ]"); err == nil || !strings.Contains(err.Error(),
+		`"x"`) {
 		t.Errorf("bad word: %v", err)
 	}
 }

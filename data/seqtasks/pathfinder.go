@@ -42,9 +42,9 @@ type PathfinderConfig struct {
 }
 
 // DefaultPathfinder returns the configuration used for an image side (32, 64, 128) and
-// contour length in dashes. Lengths scale with the side: at 32 pixels a dash spans 3 pixels (end points 2 apart),
-// gaps 2, turns up to 30°, markers 3×3, 2 distractors; at 128 everything is 4 times longer,
-// with 4 distractors.
+// contour length in dashes. Lengths scale with the side: at 32 pixels a dash spans 3
+// pixels (end points 2 apart), gaps 2, turns up to 30°, markers 3×3, 2 distractors; at 128
+// everything is 4 times longer, with 4 distractors.
 func DefaultPathfinder(size, dashes int) PathfinderConfig {
 	s := float64(size) / 32
 	return PathfinderConfig{Size: size, Dashes: dashes, Distractors: 2 + size/64,
@@ -195,7 +195,8 @@ func rasterLine(ax, ay, bx, by float64) []Pixel {
 		if n > 0 {
 			f = float64(k) / float64(n)
 		}
-		px = append(px, Pixel{x0 + int(math.Round(f*float64(x1-x0))), y0 + int(math.Round(f*float64(y1-y0)))})
+		px = append(px, Pixel{x0 + int(math.Round(f*float64(x1-x0))),
+			y0 + int(math.Round(f*float64(y1-y0)))})
 	}
 	return px
 }
@@ -380,7 +381,8 @@ func NewPathfinderImage(cfg PathfinderConfig, seed uint64, index int) (*Pathfind
 		img.draw()
 		return img, nil
 	}
-	return nil, fmt.Errorf("seqtasks: pathfinder image %d (seed %d): no room for two contours of %d dashes "+
+	return nil, fmt.Errorf("seqtasks: pathfinder image %d (seed %d): no room for two "+
+		"contours of %d dashes "+
 		"in %d×%d pixels; shorten the contours", index, seed, cfg.Dashes, cfg.Size, cfg.Size)
 }
 

@@ -44,7 +44,8 @@ func TestPathfinderLabelsByFloodFill(t *testing.T) {
 				t.Fatalf("size %d dashes %d: %v", tc.size, tc.dashes, err)
 			}
 			m := ex.Markers
-			if ex.Pixels[m[0].Y*tc.size+m[0].X] != MarkerGrey || ex.Pixels[m[1].Y*tc.size+m[1].X] != MarkerGrey {
+			if ex.Pixels[m[0].Y*tc.size+m[0].X] != MarkerGrey ||
+				ex.Pixels[m[1].Y*tc.size+m[1].X] != MarkerGrey {
 				t.Fatalf("example %d: marker centres %v not drawn", i, m)
 			}
 			// Independent label: flood fill through drawn pixels with the dash gap allowance.
@@ -56,11 +57,13 @@ func TestPathfinderLabelsByFloodFill(t *testing.T) {
 			// The contours are really dashed: without the gap allowance (8-neighbours only) the
 			// markers are never joined.
 			if joined(ex.Pixels, tc.size, m[0], m[1], 1) {
-				t.Errorf("size %d example %d: markers joined through 8-neighbours, contour not dashed", tc.size, i)
+				t.Errorf("size %d example %d: markers joined through 8-neighbours, "+
+					"contour not dashed", tc.size, i)
 			}
 			for _, c := range ex.Contours[:2] {
 				if len(c.Dashes) != tc.dashes {
-					t.Errorf("example %d: contour of %d dashes, want %d", i, len(c.Dashes), tc.dashes)
+					t.Errorf("example %d: contour of %d dashes, want %d", i, len(c.Dashes),
+						tc.dashes)
 				}
 			}
 			pos += int(ex.Label)
@@ -117,12 +120,14 @@ func TestPathfinderConfigErrors(t *testing.T) {
 	} {
 		cfg := DefaultPathfinder(32, 6)
 		tc.edit(&cfg)
-		if _, err := NewPathfinderImage(cfg, 1, 0); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := NewPathfinderImage(cfg, 1, 0); err == nil || !strings.Contains(err.Error(),
+			tc.want) {
 			t.Errorf("case %d: error %v, want %q", i, err, tc.want)
 		}
 	}
 	cfg := DefaultPathfinder(32, 200)
-	if _, err := NewPathfinderImage(cfg, 1, 0); err == nil || !strings.Contains(err.Error(), "no room") {
+	if _, err := NewPathfinderImage(cfg, 1, 0); err == nil || !strings.Contains(err.Error(),
+		"no room") {
 		t.Errorf("impossible contour length: error %v", err)
 	}
 }
@@ -136,7 +141,8 @@ func TestPathfinderPrint(t *testing.T) {
 	var sb strings.Builder
 	for y := 0; y < ex.Size; y++ {
 		for x := 0; x < ex.Size; x++ {
-			sb.WriteByte(map[uint8]byte{0: '.', DashGrey: '#', MarkerGrey: 'O'}[ex.Pixels[y*ex.Size+x]])
+			sb.WriteByte(map[uint8]byte{0: '.', DashGrey: '#',
+				MarkerGrey: 'O'}[ex.Pixels[y*ex.Size+x]])
 		}
 		sb.WriteByte('\n')
 	}

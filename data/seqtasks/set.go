@@ -60,7 +60,8 @@ func (s *Set) Subset(indices []int) (*Set, error) {
 	labels := make([]int32, len(indices))
 	for k, i := range indices {
 		if i < 0 || i >= s.Len() {
-			return nil, fmt.Errorf("seqtasks: %s: subset index %d outside 0..%d", s.Name, i, s.Len()-1)
+			return nil, fmt.Errorf("seqtasks: %s: subset index %d outside 0..%d", s.Name, i,
+				s.Len()-1)
 		}
 		labels[k] = s.Labels[i]
 	}
@@ -73,7 +74,8 @@ func (s *Set) Subset(indices []int) (*Set, error) {
 // Split divides the set into its first n examples and the rest.
 func (s *Set) Split(n int) (first, rest *Set, err error) {
 	if n <= 0 || n >= s.Len() {
-		return nil, nil, fmt.Errorf("seqtasks: %s: split at %d must lie in 1..%d", s.Name, n, s.Len()-1)
+		return nil, nil, fmt.Errorf("seqtasks: %s: split at %d must lie in 1..%d", s.Name, n,
+			s.Len()-1)
 	}
 	all := make([]int, s.Len())
 	for i := range all {
@@ -100,7 +102,8 @@ type Shuffled struct {
 // Shuffled returns a training source of batches of batchSize examples, reproducible from seed.
 func (s *Set) Shuffled(batchSize int, seed uint64) (*Shuffled, error) {
 	if batchSize <= 0 || batchSize > s.Len() {
-		return nil, fmt.Errorf("seqtasks: %s: batch size %d must lie in 1..%d", s.Name, batchSize, s.Len())
+		return nil, fmt.Errorf("seqtasks: %s: batch size %d must lie in 1..%d", s.Name, batchSize,
+			s.Len())
 	}
 	it := &Shuffled{set: s, batchSize: batchSize, rng: rand.New(rand.NewPCG(seed, 0x5eed)),
 		order: make([]int, s.Len()), pos: s.Len()}
@@ -114,7 +117,10 @@ func (s *Set) Shuffled(batchSize int, seed uint64) (*Shuffled, error) {
 // Next returns the next batch; it never returns io.EOF.
 func (it *Shuffled) Next() (*data.Batch, error) {
 	if it.pos+it.batchSize > len(it.order) {
-		it.rng.Shuffle(len(it.order), func(i, j int) { it.order[i], it.order[j] = it.order[j], it.order[i] })
+		it.rng.Shuffle(len(it.order), func(i, j int) {
+			it.order[i], it.order[j] = it.order[j],
+				it.order[i]
+		})
 		it.pos = 0
 		it.epoch++
 	}

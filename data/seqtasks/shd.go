@@ -51,7 +51,8 @@ func parseSHD(raw []byte) (*SHD, error) {
 	}
 	want := 16 + 2*n + 4*n + 4*m + 2*m
 	if len(raw) != want {
-		return nil, fmt.Errorf("%d bytes, but the header (%d samples, %d spikes) needs %d", len(raw), n, m, want)
+		return nil, fmt.Errorf("%d bytes, but the header (%d samples, %d spikes) needs %d",
+			len(raw), n, m, want)
 	}
 	r := bytes.NewReader(raw[16:])
 	labels16 := make([]uint16, n)
@@ -63,16 +64,19 @@ func parseSHD(raw []byte) (*SHD, error) {
 			return nil, err
 		}
 	}
-	d := &SHD{Channels: ch, Labels: make([]int32, n), Times: make([][]float32, n), Units: make([][]uint16, n)}
+	d := &SHD{Channels: ch, Labels: make([]int32, n), Times: make([][]float32, n),
+		Units: make([][]uint16, n)}
 	off := 0
 	for i := 0; i < n; i++ {
 		if labels16[i] >= SHDClasses {
-			return nil, fmt.Errorf("sample %d has label %d, outside 0..%d", i, labels16[i], SHDClasses-1)
+			return nil, fmt.Errorf("sample %d has label %d, outside 0..%d", i, labels16[i],
+				SHDClasses-1)
 		}
 		d.Labels[i] = int32(labels16[i])
 		c := int(counts[i])
 		if off+c > m {
-			return nil, fmt.Errorf("spike counts exceed the %d spikes in the file at sample %d", m, i)
+			return nil, fmt.Errorf("spike counts exceed the %d spikes in the file at sample %d", m,
+				i)
 		}
 		d.Times[i], d.Units[i] = times[off:off+c], units[off:off+c]
 		for k := off; k < off+c; k++ {
@@ -80,7 +84,8 @@ func parseSHD(raw []byte) (*SHD, error) {
 				return nil, fmt.Errorf("sample %d: channel %d outside 0..%d", i, units[k], ch-1)
 			}
 			if t := float64(times[k]); math.IsNaN(t) || math.IsInf(t, 0) || t < 0 {
-				return nil, fmt.Errorf("sample %d: spike time %v s is not a finite non-negative number", i, t)
+				return nil, fmt.Errorf("sample %d: spike time %v s is not a finite "+
+					"non-negative number", i, t)
 			}
 		}
 		off += c
@@ -172,12 +177,14 @@ const SHDAddingClasses = 19
 // random (seeded) and played one after the other, so Steps = 2·b.Steps(). The label is the
 // sum of the two digit values (label mod 10), 0..18. Pairs[k] names the two samples of
 // example k.
-func (d *SHD) Adding(name string, b SHDBinning, n int, seed uint64) (set *Set, pairs [][2]int, err error) {
+func (d *SHD) Adding(name string, b SHDBinning, n int, seed uint64) (set *Set, pairs [][2]int,
+	err error) {
 	if err := b.validate(); err != nil {
 		return nil, nil, err
 	}
 	if len(d.Labels) == 0 || n <= 0 {
-		return nil, nil, fmt.Errorf("seqtasks: SHD-Adding needs samples and n > 0, got %d samples, n %d",
+		return nil, nil, fmt.Errorf("seqtasks: SHD-Adding needs samples and n > 0, "+
+			"got %d samples, n %d",
 			len(d.Labels), n)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0xadd))

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/elmneuron/elm/data"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better so
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
@@ -142,8 +142,10 @@ func TestCellMatchesLayerAndReference(t *testing.T) {
 		}
 		ref := referenceLSTM(seq, w, r, b)
 		for j := range nH {
-			if math.Abs(float64(own[s*nH+j])-ref[j]) > tol || math.Abs(float64(layer[s*nH+j])-ref[j]) > tol {
-				t.Errorf("seq %d unit %d: cell %v, layer %v, reference %v", s, j, own[s*nH+j], layer[s*nH+j], ref[j])
+			if math.Abs(float64(own[s*nH+j])-ref[j]) > tol ||
+				math.Abs(float64(layer[s*nH+j])-ref[j]) > tol {
+				t.Errorf("seq %d unit %d: cell %v, layer %v, reference %v", s, j, own[s*nH+j],
+					layer[s*nH+j], ref[j])
 			}
 		}
 	}
@@ -209,7 +211,8 @@ func TestLayerPathTrains(t *testing.T) {
 func TestBadBatches(t *testing.T) {
 	m, _ := NewClassifier(Config{Inputs: 3, Hidden: 3, Classes: 2}, 0.01, 1)
 	src := &signOfSum{rng: rand.New(rand.NewPCG(1, 1)), size: 4, steps: 3}
-	if _, err := m.Train(src, 1, nil); err == nil || !strings.Contains(err.Error(), "2 channels, the LSTM takes 3") {
+	if _, err := m.Train(src, 1, nil); err == nil || !strings.Contains(err.Error(),
+		"2 channels, the LSTM takes 3") {
 		t.Errorf("channel mismatch: %v", err)
 	}
 	m, _ = NewClassifier(Config{Inputs: 2, Hidden: 3, Classes: 2}, 0.01, 1)
@@ -218,7 +221,8 @@ func TestBadBatches(t *testing.T) {
 	if _, err := m.Logits(b); err != nil {
 		t.Errorf("logits need no valid labels? got %v", err)
 	}
-	if _, err := m.Train(sourceOf(b), 1, nil); err == nil || !strings.Contains(err.Error(), "label 5 of example 2") {
+	if _, err := m.Train(sourceOf(b), 1, nil); err == nil || !strings.Contains(err.Error(),
+		"label 5 of example 2") {
 		t.Errorf("bad label: %v", err)
 	}
 	if _, err := NewClassifier(Config{Inputs: 1, Hidden: 0, Classes: 2}, 0.01, 1); err == nil {

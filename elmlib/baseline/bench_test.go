@@ -30,7 +30,8 @@ var benchShapes = []struct{ steps, inputs int }{{28, 28}, {784, 16}, {1024, 8}}
 // BenchmarkTrainStep times one Adam step (forward, backward, update) on a batch of 16, after
 // a first step that compiles the graph. Run with:
 //
-//	GOMLX_BACKEND=go:ops_sequential go test ./elmlib/baseline -run XXX -bench TrainStep -benchtime 5x
+//	GOMLX_BACKEND=go:ops_sequential go test ./elmlib/baseline -run XXX \
+//	  -bench TrainStep -benchtime 5x
 func BenchmarkTrainStep(b *testing.B) {
 	for _, layer := range []bool{false, true} {
 		for _, s := range benchShapes {
@@ -42,7 +43,8 @@ func BenchmarkTrainStep(b *testing.B) {
 				name = fmt.Sprintf("layer/T=%d", s.steps)
 			}
 			b.Run(name, func(b *testing.B) {
-				m, err := NewClassifier(Config{Inputs: s.inputs, Hidden: 64, Classes: 10, UseLayer: layer}, 1e-3, 1)
+				m, err := NewClassifier(Config{Inputs: s.inputs, Hidden: 64, Classes: 10,
+					UseLayer: layer}, 1e-3, 1)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -43,6 +43,7 @@ func TestFashionMNISTRows(t *testing.T) {
 	t.Logf("120 steps of 32 in %v: test accuracy %.3f, loss %.3f on %d images",
 		stats.Elapsed, res.Accuracy, res.Loss, res.Examples)
 	if res.Examples != 512 || res.Accuracy < 0.5 {
-		t.Errorf("test accuracy %.3f on %d images, want ≥ 0.5 (chance 0.1)", res.Accuracy, res.Examples)
+		t.Errorf("test accuracy %.3f on %d images, want ≥ 0.5 (chance 0.1)", res.Accuracy,
+			res.Examples)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better so
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
@@ -26,7 +26,8 @@ type Config struct {
 // Validate checks the sizes.
 func (c Config) Validate() error {
 	if c.Inputs <= 0 || c.Hidden <= 0 || c.Classes < 2 {
-		return fmt.Errorf("baseline: LSTM needs inputs > 0, hidden > 0 and ≥ 2 classes, got %d, %d, %d",
+		return fmt.Errorf("baseline: LSTM needs inputs > 0, hidden > 0 and ≥ 2 classes, "+
+			"got %d, %d, %d",
 			c.Inputs, c.Hidden, c.Classes)
 	}
 	return nil
@@ -57,7 +58,8 @@ func HiddenForParams(inputs, classes, target int) int {
 func Logits(ctx *context.Context, cfg Config, x *Node) *Node {
 	gomlxfix.InstallGradients()
 	if x.Rank() != 3 || x.Shape().Dim(2) != cfg.Inputs {
-		panic(fmt.Errorf("baseline: LSTM input must be [batch, time, %d], got %s", cfg.Inputs, x.Shape()))
+		panic(fmt.Errorf("baseline: LSTM input must be [batch, time, %d], got %s", cfg.Inputs,
+			x.Shape()))
 	}
 	k := 1 / math.Sqrt(float64(cfg.Hidden))
 	ctx = ctx.WithInitializer(initializers.RandomUniformFn(ctx, -k, k))

@@ -14,12 +14,14 @@ import (
 // (graph compilation) is excluded; ms/step is the mean over the remaining b.N steps.
 // Run with:
 //
-//	GOMLX_BACKEND=go:ops_sequential go test ./elmlib/baseline -run XXX -bench ELMvsLSTM -benchtime 3x
+//	GOMLX_BACKEND=go:ops_sequential go test ./elmlib/baseline -run XXX \
+//	  -bench ELMvsLSTM -benchtime 3x
 func BenchmarkELMvsLSTM(b *testing.B) {
 	for _, s := range benchShapes {
 		elmCfg := elmlib.NewSynapseTraceConfig(s.inputs, 10, 100)
 		nELM := elmlib.NumParams(elmCfg)
-		lstmCfg := Config{Inputs: s.inputs, Hidden: HiddenForParams(s.inputs, 10, nELM), Classes: 10}
+		lstmCfg := Config{Inputs: s.inputs, Hidden: HiddenForParams(s.inputs, 10, nELM),
+			Classes: 10}
 		src := sourceOf(randomBatch(s.steps, s.inputs))
 
 		b.Run(fmt.Sprintf("T=%d/elm-%dparams", s.steps, nELM), func(b *testing.B) {

@@ -10,7 +10,7 @@ import (
 	"github.com/elmneuron/elm/data"
 	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
 	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better so
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train"
@@ -51,7 +51,8 @@ func NewClassifier(cfg Config, lr float64, seed int64) (*Classifier, error) {
 	}
 	m.trainer = train.NewTrainer(backend, ctx, modelFn, losses.SparseCategoricalCrossEntropyLogits,
 		optimizers.Adam().LearningRate(lr).Done(), nil, nil)
-	m.logits, err = context.NewExec(backend, ctx.Checked(false), func(ctx *context.Context, x *Node) *Node {
+	m.logits, err = context.NewExec(backend, ctx.Checked(false), func(ctx *context.Context,
+		x *Node) *Node {
 		return Logits(ctx, cfg, x)
 	})
 	if err != nil {
@@ -94,7 +95,8 @@ func (m *Classifier) tensorsOf(b *data.Batch, labels bool) (x, y *tensors.Tensor
 	}
 	for i, l := range b.Labels {
 		if l < 0 || int(l) >= m.Config.Classes {
-			return nil, nil, fmt.Errorf("baseline: label %d of example %d outside 0..%d", l, i, m.Config.Classes-1)
+			return nil, nil, fmt.Errorf("baseline: label %d of example %d outside 0..%d", l, i,
+				m.Config.Classes-1)
 		}
 	}
 	y = tensors.FromFlatDataAndDimensions(append([]int32(nil), b.Labels...), b.Size, 1)
@@ -202,7 +204,8 @@ func (m *Classifier) Evaluate(src data.Source, maxBatches int) (Evaluation, erro
 		}
 		nc := m.Config.Classes
 		if len(b.Labels) != b.Size {
-			return ev, fmt.Errorf("baseline: evaluation batch %d has %d labels for %d examples", k, len(b.Labels), b.Size)
+			return ev, fmt.Errorf("baseline: evaluation batch %d has %d labels for %d examples", k,
+				len(b.Labels), b.Size)
 		}
 		for i, l := range b.Labels {
 			if l < 0 || int(l) >= nc {

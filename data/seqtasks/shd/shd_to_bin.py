@@ -35,7 +35,8 @@ def convert(src, dst, channels):
         units = f["spikes"]["units"]
         n = len(labels)
         if len(times) != n or len(units) != n:
-            raise ValueError(f"{src}: {n} labels but {len(times)} time and {len(units)} unit arrays")
+            raise ValueError(
+                f"{src}: {n} labels but {len(times)} time and {len(units)} unit arrays")
         t_all, u_all, counts = [], [], np.zeros(n, dtype="<u4")
         for i in range(n):
             t = np.asarray(times[i], dtype="<f4")
