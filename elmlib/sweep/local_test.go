@@ -80,6 +80,11 @@ func TestRunLocalFailuresAndPanics(t *testing.T) {
 	if rep.Progress.Failed != 2 || len(rep.Results) != 2 {
 		t.Fatalf("progress %+v", rep.Progress)
 	}
+	wantErrors := []string{"tau_max=5: loss is NaN at step 3",
+		`tau_max=5: run kind "test-panic" panicked: index out of range [7]`}
+	if e := rep.Progress.Errors; len(e) != 2 || e[0] != wantErrors[0] || e[1] != wantErrors[1] {
+		t.Errorf("progress errors %q, want %q", e, wantErrors)
+	}
 	if rep.Results[0].Error != "loss is NaN at step 3" {
 		t.Errorf("error text %q", rep.Results[0].Error)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 )
 
 // BestBy chooses the best result by one metric.
@@ -70,7 +71,15 @@ type Progress struct {
 	Last *Result
 	// Problems are damaged results found in the store at the start.
 	Problems []Problem
+	// Errors are "name: first line of the error" of the most recent failed runs (at most
+	// maxErrors, oldest first).
+	Errors []string
+	// Elapsed is the wall time since the sweep started (RunLocal) or was polled first (Wait).
+	Elapsed time.Duration
 }
+
+// maxErrors bounds Progress.Errors.
+const maxErrors = 5
 
 // String renders the progress in one line, e.g.
 // "12/40 done (3 from store), 2 running, 1 failed; best score=0.93 (tau_max=25,seed=1)".
@@ -92,11 +101,13 @@ func (p Progress) String() string {
 
 // tracker accumulates Progress.
 type tracker struct {
-	p Progress
+	p     Progress
+	start time.Time
 }
 
 func newTracker(total int, by BestBy, st *Status) *tracker {
-	t := &tracker{Progress{Total: total, BestBy: by, Problems: st.Problems}}
+	t := &tracker{p: Progress{Total: total, BestBy: by, Problems: st.Problems},
+		start: time.Now()}
 	for _, r := range st.Results {
 		t.finish(r)
 	}
@@ -110,6 +121,11 @@ func (t *tracker) finish(r *Result) {
 	t.p.Done++
 	if r.Failed() {
 		t.p.Failed++
+		line, _, _ := strings.Cut(r.Error, "\n")
+		t.p.Errors = append(t.p.Errors, r.Name+": "+line)
+		if len(t.p.Errors) > maxErrors {
+			t.p.Errors = t.p.Errors[len(t.p.Errors)-maxErrors:]
+		}
 	}
 	if t.p.BestBy.better(r, t.p.Best) {
 		t.p.Best = r
@@ -120,4 +136,5 @@ func (t *tracker) finish(r *Result) {
 
 func (t *tracker) update() {
 	t.p.Pending = t.p.Total - t.p.Done - t.p.Running
+	t.p.Elapsed = time.Since(t.start)
 }

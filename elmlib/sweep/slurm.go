@@ -295,6 +295,7 @@ func parseSqueue(out string) (JobState, error) {
 // the store; a task that ended without storing a result leaves its run pending.
 func (j *SlurmJob) Wait(ctx context.Context, interval time.Duration, by BestBy,
 	progress func(Progress)) (JobState, error) {
+	start := time.Now()
 	for {
 		js, err := j.State(ctx)
 		if err != nil {
@@ -305,6 +306,7 @@ func (j *SlurmJob) Wait(ctx context.Context, interval time.Duration, by BestBy,
 			if err != nil {
 				return js, err
 			}
+			p.Elapsed = time.Since(start)
 			progress(p)
 		}
 		if js.Finished() {
