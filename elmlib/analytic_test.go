@@ -2,6 +2,7 @@ package elmlib
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/elmneuron/elm/data"
@@ -125,6 +126,35 @@ func TestInitialProtoTauMFiniteAtDefaultRange(t *testing.T) {
 		top := r[0] + (r[1]-r[0])*sig(p[4])
 		if math.Abs(top-r[1]) > 1e-4*r[1] {
 			t.Errorf("range %v: last τ_m %v, want about %v", r, top, r[1])
+		}
+	}
+}
+
+func TestPredictBadInput(t *testing.T) {
+	m, err := New(NewSynapseTraceConfig(3, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := float32(math.NaN())
+	cases := []struct {
+		b    *data.Batch
+		text string
+	}{
+		0: {nil, "nil batch"},
+		1: {&data.Batch{Size: 1, Steps: 2, Channels: 4, Dense: make([]float32, 8)},
+			"batch has 4 input channels, the model has NumInput 3"},
+		2: {&data.Batch{Size: 1, Steps: 2, Channels: 3, Dense: []float32{0, 0, 0, 0, nan, 0}},
+			"dense input value 4 is NaN"},
+		3: {&data.Batch{Size: 1, Steps: 2, Channels: 3, Dense: make([]float32, 5)},
+			"dense input has 5 values, want 6"},
+		4: {&data.Batch{Size: 1, Steps: 2, Channels: 3, Events: &data.Events{
+			Step: []int32{1}, Seq: []int32{0}, Channel: []int32{2}, Value: []float32{nan}}},
+			"input event 0 is NaN"},
+	}
+	for i, c := range cases {
+		_, err := m.Predict(c.b)
+		if err == nil || !strings.Contains(err.Error(), c.text) {
+			t.Errorf("case %d: got %v, want %q", i, err, c.text)
 		}
 	}
 }

@@ -73,6 +73,19 @@ func (m *Model) checkBatch(b *data.Batch) error {
 		return fmt.Errorf("batch has %d input channels, the model has NumInput %d",
 			b.Channels, m.spec.NumInput)
 	}
+	values := b.Dense
+	if b.Events != nil {
+		values = b.Events.Value
+	}
+	for i, v := range values {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			what := "dense input value"
+			if b.Events != nil {
+				what = "input event"
+			}
+			return fmt.Errorf("%s %d is %v", what, i, v)
+		}
+	}
 	return nil
 }
 

@@ -269,3 +269,88 @@ func TestLosses(t *testing.T) {
 		}
 	}
 }
+
+// classSource yields batches whose label says which of inputs 0 and 1 spiked more.
+type classSource struct{ k int }
+
+func (c *classSource) Next() (*data.Batch, error) {
+	c.k++
+	return classBatch(c.k), nil
+}
+
+func classBatch(k int) *data.Batch {
+	const size, steps = 8, 10
+	rng := rand.New(rand.NewPCG(uint64(k), 5))
+	b := &data.Batch{Size: size, Steps: steps, Channels: 2,
+		Dense: make([]float32, size*steps*2), Labels: make([]int32, size)}
+	for s := range size {
+		label := rng.IntN(2)
+		b.Labels[s] = int32(label)
+		for t := range steps {
+			if rng.Float64() < 0.4 {
+				b.Dense[(s*steps+t)*2+label] = 1
+			}
+			if rng.Float64() < 0.1 {
+				b.Dense[(s*steps+t)*2+1-label] = 1
+			}
+		}
+	}
+	return b
+}
+
+func TestTrainClassification(t *testing.T) {
+	cfg := NewSynapseTraceConfig(2, 2, 4)
+	cfg.TauMMax = 50
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accuracy := func() float64 {
+		b := classBatch(-1) // not among the training batches
+		p, err := m.Predict(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		right := 0
+		for s, l := range b.Labels {
+			last := b.Steps - 1
+			if (p.Y.At(s, last, 1) > p.Y.At(s, last, 0)) == (l == 1) {
+				right++
+			}
+		}
+		return float64(right) / float64(b.Size)
+	}
+	var losses []float64
+	onStep := func(_ int, l float64) { losses = append(losses, l) }
+	_, err = Train(m, &classSource{}, TrainOptions{Steps: 120, Loss: LossCrossEntropyLast,
+		LearningRate: 2e-2, Quiet: true, OnStep: onStep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := mean(losses[:10]), mean(losses[110:])
+	t.Logf("cross-entropy %.3f -> %.3f, held-out accuracy %.2f", first, last, accuracy())
+	if !(last < 0.5*first) || accuracy() < 0.99 {
+		t.Errorf("cross-entropy %.3f -> %.3f, accuracy %.2f", first, last, accuracy())
+	}
+	bad := &classSource{}
+	_, err = Train(m, sourceFunc(func() (*data.Batch, error) {
+		b, _ := bad.Next()
+		b.Labels[3] = 7
+		return b, nil
+	}), TrainOptions{Steps: 121, Loss: LossCrossEntropyLast, Quiet: true}) // one more step
+	if err == nil || !strings.Contains(err.Error(), "label 7 of sequence 3 outside [0, 2)") {
+		t.Errorf("bad label: %v", err)
+	}
+}
+
+type sourceFunc func() (*data.Batch, error)
+
+func (f sourceFunc) Next() (*data.Batch, error) { return f() }
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
