@@ -155,7 +155,8 @@ func TestFixtureForward(t *testing.T) {
 				t.Run(fc.Name+"/"+string(impl), func(t *testing.T) {
 					m := fixtureModel(t, &fc, impl)
 					nIn := m.spec.NumInput
-					b := &data.Batch{Size: fc.Batch, Steps: fc.T, Channels: nIn, Dense: fc.Input.f32()}
+					b := &data.Batch{Size: fc.Batch, Steps: fc.T, Channels: nIn,
+						Dense: fc.Input.f32()}
 					p, err := m.Predict(b)
 					if err != nil {
 						t.Fatal(err)
@@ -250,7 +251,8 @@ func TestFixtureLossAndGradients(t *testing.T) {
 					m := fixtureModel(t, &fc, impl)
 					b := &data.Batch{Size: fc.Batch, Steps: fc.T, Channels: m.spec.NumInput,
 						Dense: fc.Input.f32()}
-					target := tensors.FromFlatDataAndDimensions(fc.Target.f32(), fc.Target.Shape...)
+					target := tensors.FromFlatDataAndDimensions(fc.Target.f32(),
+						fc.Target.Shape...)
 					var keys []string
 					for k := range fc.Grads {
 						if k == KeyProtoTauM && !m.spec.LearnTauM {
