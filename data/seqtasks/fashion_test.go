@@ -206,6 +206,13 @@ func TestImageSequences(t *testing.T) {
 		t.Errorf("row/bins8: pixel (1,1)=254 should be level 7, (0,2)=16 level 0")
 	}
 
+	// Quantised level as one value: 128 -> level 8 of 16 -> 8/15; 255 -> 1; 15 -> 0.
+	s, _ = im.Sequences("tiny", ImageEncoding{Bins: 16, BinValue: true})
+	if in := s.Input(0); s.Channels != 1 || s.Name != "tiny/pixel/level16" || in[3] != 8.0/15 ||
+		in[5] != 1 || in[1] != 0 {
+		t.Errorf("pixel/level16: %s channels %d input %v", s.Name, s.Channels, in)
+	}
+
 	enc := ImageEncoding{Permute: true, PermSeed: 3}
 	s, _ = im.Sequences("tiny", enc)
 	perm := PixelPermutation(6, 3)
