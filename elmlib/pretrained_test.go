@@ -216,3 +216,25 @@ func cloneStateDict(sd StateDict) StateDict {
 	}
 	return out
 }
+
+// TestConvertPublishedModel: import from .pt, save as our checkpoint, load it back.
+func TestConvertPublishedModel(t *testing.T) {
+	dir := filepath.Join(sharedDir, "fixtures", "pretrained", "num_memory_20")
+	m, err := ImportPyTorch(filepath.Join(dir, AuthorsStateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "dm20")
+	if err := m.SaveCheckpoint(out); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := m.StateDict()
+	b, _ := back.StateDict()
+	if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(back.Config(), m.Config()) {
+		t.Error("the converted checkpoint differs from the imported model")
+	}
+}
