@@ -158,3 +158,31 @@ func TestPredictBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestNoHiddenLayer: with MLPLayers 0 the MLP is one Linear layer (key mlp.network.0)
+// and the model falls back to the reference implementation.
+func TestNoHiddenLayer(t *testing.T) {
+	cfg := NewSynapseTraceConfig(2, 1, 3)
+	cfg.MLPLayers = 0
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Implementation() != Reference || NumParams(cfg) != 2+(2+3)*3+3+3+1 {
+		t.Errorf("implementation %s, %d params", m.Implementation(), NumParams(cfg))
+	}
+	sd, _ := m.StateDict()
+	if w := sd[MLPKey(0, "weight")]; w == nil || w.Shape[0] != 3 || w.Shape[1] != 5 {
+		t.Errorf("mlp.network.0.weight = %+v, want shape [3 5]", w)
+	}
+	b := &data.Batch{Size: 1, Steps: 3, Channels: 2, Dense: []float32{1, 0, 0, 1, 1, 1}}
+	if _, err := m.Predict(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetImplementation(Fast); err == nil || !strings.Contains(err.Error(), "MLPLayers") {
+		t.Errorf("Fast with MLPLayers 0: %v", err)
+	}
+	if err := m.SetImplementation("quantum"); err == nil || !strings.Contains(err.Error(), "quantum") {
+		t.Errorf("unknown implementation: %v", err)
+	}
+}

@@ -61,8 +61,12 @@ func newEmpty(cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("elmlib: %w", err)
 	}
+	impl := DefaultImplementation
+	if impl == Fast && s.MLPLayers < 1 {
+		impl = Reference // the fast path needs a hidden layer
+	}
 	return &Model{cfg: cfg, spec: s, backend: backend, ctx: context.New(),
-		impl: DefaultImplementation, execs: map[execKey]*context.Exec{}}, nil
+		impl: impl, execs: map[execKey]*context.Exec{}}, nil
 }
 
 // Config returns the model's configuration.
