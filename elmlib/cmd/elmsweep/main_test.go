@@ -330,7 +330,8 @@ func TestSlurmSweep(t *testing.T) {
 }
 
 // TestSlurmSubmitFails submits to a partition that does not exist through the command and
-// checks the error and that the store is unchanged.
+// checks the error and that the store is unchanged; then the same submission to the default
+// partition runs the two pending runs, followed with "elmsweep status --job".
 func TestSlurmSubmitFails(t *testing.T) {
 	needSlurm(t)
 	dir := t.TempDir()
@@ -358,6 +359,29 @@ func TestSlurmSubmitFails(t *testing.T) {
 	code, out, _ = elmsweep(t, "status", "--store", store)
 	if code != 0 || !strings.Contains(out, "3 runs, 1 finished (0 failed), 2 pending") {
 		t.Errorf("status: %d %s", code, out)
+	}
+
+	// The same submission to the default partition, with the command's own binary.
+	code, out, errOut = elmsweep(t, "submit", "--store", store, "--sweep", file)
+	var jobID string
+	if _, err := fmt.Sscanf(out, "submitted job %s", &jobID); code != 0 || err != nil ||
+		!strings.Contains(out, ": 2 runs (script ") {
+		t.Fatalf("submit: exit %d, %q %q", code, out, errOut)
+	}
+	jobID = strings.TrimSuffix(jobID, ":")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, out, _ = elmsweep(t, "status", "--store", store, "--job", jobID)
+		if strings.Contains(out, "2 tasks known to Slurm, 0 active") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s not finished after 60 s: %s", jobID, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !strings.Contains(out, "3 runs, 3 finished (0 failed), 0 pending") {
+		t.Errorf("status after the job: %s", out)
 	}
 }
 
