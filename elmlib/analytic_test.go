@@ -179,10 +179,12 @@ func TestNoHiddenLayer(t *testing.T) {
 	if _, err := m.Predict(b); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.SetImplementation(Fast); err == nil || !strings.Contains(err.Error(), "MLPLayers") {
+	err = m.SetImplementation(Fast)
+	if err == nil || !strings.Contains(err.Error(), "MLPLayers") {
 		t.Errorf("Fast with MLPLayers 0: %v", err)
 	}
-	if err := m.SetImplementation("quantum"); err == nil || !strings.Contains(err.Error(), "quantum") {
+	err = m.SetImplementation("quantum")
+	if err == nil || !strings.Contains(err.Error(), "quantum") {
 		t.Errorf("unknown implementation: %v", err)
 	}
 }
