@@ -33,6 +33,7 @@ type Store struct {
 
 // VersionError reports a store or store file written with another format version.
 type VersionError struct {
+	// Path is the file, Format and Version what it says it is.
 	Path    string
 	Format  string
 	Version int
@@ -47,6 +48,7 @@ func (e *VersionError) Error() string {
 
 // CorruptError reports a store file that is truncated, not JSON, or fails its checksum.
 type CorruptError struct {
+	// Path is the file; Reason says what is wrong with it.
 	Path   string
 	Reason string
 }
@@ -59,10 +61,13 @@ func (e *CorruptError) Error() string {
 // Problem is a damaged result found in a store; the file was moved to MovedTo and its run
 // is pending again.
 type Problem struct {
-	RunID   string
-	Path    string
+	// RunID is the run whose result was damaged, Path its result file.
+	RunID string
+	Path  string
+	// MovedTo is where the damaged file now is ("" if another process moved it first).
 	MovedTo string
-	Err     error
+	// Err says what was wrong (a *CorruptError).
+	Err error
 }
 
 // String describes the problem in one line.
