@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
@@ -77,14 +79,20 @@ func Load(dir string) (*Model, error) {
 	if !hasCheckpoints(dir) {
 		return nil, fmt.Errorf("elmlib: no checkpoint in %s", dir)
 	}
-	m, err := newEmpty(cfg)
+	var m *Model
+	var handler *checkpoints.Handler
+	err = openCheckpoints(dir, func() error {
+		if m, err = newEmpty(cfg); err != nil {
+			return err
+		}
+		panicErr := catch(func() { handler, err = checkpoints.Load(m.ctx).Dir(dir).Done() })
+		if err = errors.Join(panicErr, err); err != nil {
+			return fmt.Errorf("elmlib: loading checkpoint from %s: %w", dir, err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	var handler *checkpoints.Handler
-	panicErr := catch(func() { handler, err = checkpoints.Load(m.ctx).Dir(dir).Done() })
-	if err = errors.Join(panicErr, err); err != nil {
-		return nil, fmt.Errorf("elmlib: loading checkpoint from %s: %w", dir, err)
 	}
 	sd := StateDict{}
 	loaded := handler.LoadedVariables()
@@ -126,4 +134,32 @@ func (m *Model) SaveCheckpoint(dir string) error {
 			panic(fmt.Errorf("elmlib: saving checkpoint in %s: %w", dir, err))
 		}
 	})
+}
+
+// openCheckpoints runs open, which loads the latest checkpoint of dir. GoMLX writes a
+// checkpoint in place, so a crash while saving can leave the newest one unreadable: when
+// open fails and an older checkpoint exists, the newest one's files are renamed to
+// "<name>.broken" (kept for inspection, never deleted) and open is retried. A crash while
+// saving thus costs the steps since the previous checkpoint, never the run.
+func openCheckpoints(dir string, open func() error) error {
+	for {
+		err := open()
+		if err == nil {
+			return nil
+		}
+		names, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*"+checkpoints.JsonNameSuffix))
+		if len(names) < 2 {
+			return err
+		}
+		sort.Strings(names)
+		base := strings.TrimSuffix(names[len(names)-1], checkpoints.JsonNameSuffix)
+		for _, suffix := range []string{checkpoints.JsonNameSuffix, checkpoints.BinDataSuffix} {
+			if rerr := os.Rename(base+suffix, base+suffix+".broken"); rerr != nil &&
+				!errors.Is(rerr, os.ErrNotExist) {
+				return errors.Join(err, rerr)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "elmlib: checkpoint %s is unreadable (%v); moved it aside as "+
+			".broken and using the previous one\n", filepath.Base(base), err)
+	}
 }

@@ -137,13 +137,17 @@ func (m *Model) attachCheckpoints(o TrainOptions) (*checkpoints.Handler, error) 
 	var err error
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	panicErr := catch(func() {
-		handler, err = checkpoints.Build(m.ctx).Dir(o.CheckpointDir).Keep(o.KeepCheckpoints).Done()
+	err = openCheckpoints(o.CheckpointDir, func() error {
+		panicErr := catch(func() {
+			handler, err = checkpoints.Build(m.ctx).Dir(o.CheckpointDir).
+				Keep(o.KeepCheckpoints).Done()
+		})
+		if err = errors.Join(panicErr, err); err != nil {
+			return fmt.Errorf("elmlib: checkpoints in %s: %w", o.CheckpointDir, err)
+		}
+		return nil
 	})
-	if err = errors.Join(panicErr, err); err != nil {
-		return nil, fmt.Errorf("elmlib: checkpoints in %s: %w", o.CheckpointDir, err)
-	}
-	return handler, nil
+	return handler, err
 }
 
 // runTraining builds the trainer and loop and runs them; it panics on graph errors.

@@ -354,3 +354,43 @@ func mean(v []float64) float64 {
 	}
 	return s / float64(len(v))
 }
+
+func TestLoadSkipsBrokenNewestCheckpoint(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	opts := TrainOptions{Steps: 8, Loss: LossMSE, LearningRate: 1e-2, CheckpointEvery: 4,
+		KeepCheckpoints: 10, Quiet: true, CheckpointDir: dir}
+	m, _ := New(synthConfig())
+	if _, err := Train(m, &synthSource{limit: 4}, opts); err != nil {
+		t.Fatal(err)
+	}
+	at4, _ := m.StateDict()
+	if _, err := Train(m, &synthSource{k: 4}, opts); err != nil {
+		t.Fatal(err)
+	}
+	// A crash while saving step 8: the value files of the step-8 checkpoints are cut short.
+	bins, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*-step-00000008.bin"))
+	if len(bins) == 0 {
+		t.Fatal("no step-8 checkpoint written")
+	}
+	for _, b := range bins {
+		if err := os.Truncate(b, 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loaded, err := Load(dir)
+	if err != nil {
+		t.Fatalf("Load with a broken newest checkpoint: %v", err)
+	}
+	got, _ := loaded.StateDict()
+	if !reflect.DeepEqual(got, at4) {
+		t.Error("Load did not fall back to the step-4 checkpoint")
+	}
+	if _, err := os.Stat(bins[len(bins)-1] + ".broken"); err != nil {
+		t.Errorf("broken checkpoint not kept aside: %v", err)
+	}
+	// Training resumes from step 4 and reaches step 8 again.
+	rep, err := Train(loaded, &synthSource{k: 4}, opts)
+	if err != nil || rep.StartStep != 4 || rep.Step != 8 {
+		t.Fatalf("resume after the broken checkpoint: %+v, %v", rep, err)
+	}
+}
