@@ -58,14 +58,14 @@ func Forward(spec Spec, p Params, in Inputs) Outputs {
 	T, B := in.Steps, in.Batch
 
 	drive := groupDrive(p.ProtoWS, in, len(tg.kappa))
-	branch := linearTrace(drive, tg.kappa)
+	branch := linearTrace(drive, tg.kappa) // only computed if Outputs.Branch is used
 	if !tg.onePerBranch(spec.NumBranch) {
 		branch = sumGroupsPerBranch(branch, tg.branch, spec.NumBranch)
 	}
 
 	km, c := memoryConstants(spec, p.ProtoTauM)
-	lp := loopInputs(spec, p, branch, km, c)
-	n := memoryLoop(spec, lp, T, B)
+	lp := loopInputs(spec, p, drive, tg, km, c)
+	n := memoryLoop(spec, lp, tg.kappa, T, B)
 	m := Mul(n, InsertAxes(c, 0, 0)) // [T, B, d_m]
 
 	y := DotGeneral(m, []int{2}, nil, p.WY, []int{1}, nil)
@@ -115,18 +115,24 @@ func memoryConstants(spec Spec, protoTauM *Node) (km, c *Node) {
 	return km, MulScalar(gain, 1.7159)
 }
 
-// loopInputs prepares the tensors the memory loop reads, with the branch half of the first
-// layer hoisted into P and the constants folded into the weights (see memoryLoop).
-func loopInputs(spec Spec, p Params, branch, km, c *Node) loopParams {
+// loopInputs prepares the tensors the recurrence reads, with the constants folded into the
+// weights (see loopParams).
+func loopInputs(spec Spec, p Params, drive *Node, tg traceGroups, km, c *Node) loopParams {
 	nb, L := spec.NumBranch, spec.Layers
 	w0b := SliceAxis(p.W[0], 1, AxisRange(0, nb))
-	w0m := SliceAxis(p.W[0], 1, AxisRange(nb))
+	if !tg.onePerBranch(nb) {
+		// Column g of the group weights is the column of group g's branch.
+		w0b = Gather(Transpose(w0b, 0, 1), InsertAxes(Const(drive.Graph(), tg.branch), -1))
+		w0b = Transpose(w0b, 0, 1)
+	}
+	w0m := Mul(SliceAxis(p.W[0], 1, AxisRange(nb)), InsertAxes(Mul(km, c), 0))
 	lp := loopParams{
-		P:   Add(DotGeneral(branch, []int{2}, nil, w0b, []int{1}, nil), InsertAxes(p.B[0], 0, 0)),
-		W1n: Mul(w0m, InsertAxes(Mul(km, c), 0)),
-		W2:  MulScalar(p.W[L], 2.0/3.0),
-		B2:  MulScalar(p.B[L], 2.0/3.0),
-		Km:  km,
+		U:  drive,
+		W0: Concatenate([]*Node{w0b, w0m}, 1),
+		B0: p.B[0],
+		W2: MulScalar(p.W[L], 2.0/3.0),
+		B2: MulScalar(p.B[L], 2.0/3.0),
+		Km: km,
 	}
 	for l := 1; l < L; l++ {
 		lp.Wm = append(lp.Wm, p.W[l])

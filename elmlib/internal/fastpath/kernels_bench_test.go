@@ -75,3 +75,37 @@ func BenchmarkScanT500(b *testing.B) {
 		}
 	}
 }
+
+// benchBigDot times the hoisted first-layer product [T·B, 45]·[40, 45]ᵀ at T = 500, whole
+// (simplego's large-matrix path) or in row chunks small enough for its small-matrix path.
+func benchBigDot(b *testing.B, chunks int) {
+	backend, err := gomlxfix.Backend()
+	if err != nil {
+		b.Fatal(err)
+	}
+	exec := MustNewExec(backend, func(d, w *Node) *Node {
+		if chunks == 1 {
+			return DotGeneral(d, []int{2}, nil, w, []int{1}, nil)
+		}
+		n := d.Shape().Dimensions[0]
+		var parts []*Node
+		for c := range chunks {
+			part := SliceAxis(d, 0, AxisRange(c*n/chunks, (c+1)*n/chunks))
+			parts = append(parts, DotGeneral(part, []int{2}, nil, w, []int{1}, nil))
+		}
+		return Concatenate(parts, 0)
+	})
+	d := tensors.FromShape(shapes.Make(dtypes.Float32, 500, 8, 45))
+	w := tensors.FromShape(shapes.Make(dtypes.Float32, 40, 45))
+	exec.MustExec(d, w)
+	b.ResetTimer()
+	for range b.N {
+		for _, t := range exec.MustExec(d, w) {
+			t.FinalizeAll()
+		}
+	}
+}
+
+func BenchmarkBigDotLarge(b *testing.B)     { benchBigDot(b, 1) }
+func BenchmarkBigDotChunked(b *testing.B)   { benchBigDot(b, 10) }
+func BenchmarkBigDotChunked50(b *testing.B) { benchBigDot(b, 50) }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/elmneuron/elm/data"
 	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -58,8 +57,8 @@ func stepForward(spec Spec, p Params, x *Node) (y, m, branch *Node) {
 	}
 	km, gain = InsertAxes(km, 0), InsertAxes(gain, 0)
 
-	trace := Zeros(g, shapeOf(dt, B, len(kTrace)))
-	mem := Zeros(g, shapeOf(dt, B, dm))
+	trace := Zeros(g, shapes.Make(dt, B, len(kTrace)))
+	mem := Zeros(g, shapes.Make(dt, B, dm))
 	var ys, ms, bs []*Node
 	for t := range T {
 		xt := Reshape(SliceAxis(xs, 1, AxisElem(t)), B, nSyn)
@@ -288,8 +287,6 @@ func TestMixedTauGroups(t *testing.T) {
 		t.Errorf("kappa of τ=2 is %g, want exp(-1/2)", tg.kappa[1])
 	}
 }
-
-func shapeOf(dt dtypes.DType, dims ...int) shapes.Shape { return shapes.Make(dt, dims...) }
 
 // TestPerStepMatchesFixtures validates the per-step reference itself on the fixtures, so
 // that TestAgainstPerStep compares against an independently checked formulation.
