@@ -120,6 +120,8 @@ func (r *Router) Events(b *data.Batch) (*SynapseEvents, error) {
 		return nil, fmt.Errorf("fastpath: %d drive slots exceed int32", total)
 	}
 	ev := &SynapseEvents{Batch: b.Size, Steps: b.Steps, Groups: r.nGroups}
+	n := BucketLength(r.countEvents(b))
+	ev.Syn, ev.Slot, ev.Value = make([]int32, 0, n), make([]int32, 0, n), make([]float32, 0, n)
 	add := func(t, seq, ch int, v float32) error {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return fmt.Errorf("fastpath: input value %g at step %d, sequence %d, channel %d",
@@ -155,13 +157,29 @@ func (r *Router) Events(b *data.Batch) (*SynapseEvents, error) {
 		}
 	}
 	ev.Count = len(ev.Syn)
-	n := BucketLength(ev.Count)
-	for len(ev.Syn) < n {
-		ev.Syn = append(ev.Syn, 0)
-		ev.Slot = append(ev.Slot, 0)
-		ev.Value = append(ev.Value, 0)
-	}
+	n = BucketLength(ev.Count)
+	ev.Syn, ev.Slot, ev.Value = ev.Syn[:n], ev.Slot[:n], ev.Value[:n] // zero padding
 	return ev, nil
+}
+
+// countEvents is the number of synapse events b produces (its nonzero inputs' fan-out).
+func (r *Router) countEvents(b *data.Batch) int {
+	count := 0
+	fanOut := func(ch int) int { return int(r.start[ch+1] - r.start[ch]) }
+	if e := b.Events; e != nil {
+		for k, ch := range e.Channel {
+			if e.Value[k] != 0 {
+				count += fanOut(int(ch))
+			}
+		}
+		return count
+	}
+	for i, v := range b.Dense {
+		if v != 0 {
+			count += fanOut(i % b.Channels)
+		}
+	}
+	return count
 }
 
 // BuildSynapseEvents is NewRouter(spec) followed by Events(b); build a Router once when
