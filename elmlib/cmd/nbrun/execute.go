@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,9 @@ type jupyter struct {
 	cellTimeout time.Duration
 	// logDir receives each nbconvert run's output (GoNB's log lines included).
 	logDir string
+	// progress, when set, gets a line every heartbeat while a notebook executes.
+	progress  io.Writer
+	heartbeat time.Duration
 }
 
 // execute runs every cell of the notebook at src with nbconvert and writes the executed
@@ -55,7 +59,12 @@ func (j *jupyter) run(step, src, outDir, ext string, args []string) (string, err
 	cmd := exec.CommandContext(ctx, j.bin, args...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return "", fmt.Errorf("starting %s: %w", j.bin, err)
+	}
+	stop := j.beat(step, src)
+	err := cmd.Wait()
+	stop()
 	if werr := os.WriteFile(logPath, buf.Bytes(), 0o644); werr != nil && err == nil {
 		err = werr
 	}
@@ -67,6 +76,32 @@ func (j *jupyter) run(step, src, outDir, ext string, args []string) (string, err
 		return "", fmt.Errorf("jupyter nbconvert (%s) wrote no %s (log: %s)", step, out, logPath)
 	}
 	return out, nil
+}
+
+// beat prints a line to j.progress every j.heartbeat while a notebook executes, so that a
+// long run shows it is alive; the returned function stops it.
+func (j *jupyter) beat(step, src string) (stop func()) {
+	if j.progress == nil || j.heartbeat <= 0 || step != "execute" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(j.heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				fmt.Fprintf(j.progress, "nbrun: still executing %s (%.0fs)\n", src,
+					time.Since(start).Seconds())
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // nbconvertTail keeps the last n lines of nbconvert's output that are not GoNB's info logs.

@@ -52,6 +52,7 @@ type options struct {
 	width       int
 	browser     bool
 	shots       bool
+	progress    io.Writer
 }
 
 // result is what nbrun found and wrote for one notebook.
@@ -93,6 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.browser, o.shots = !*noBrowser, !*noBrowser && !*noShots
+	o.progress = stdout
 	paths := fs.Args()
 	if len(paths) == 0 {
 		fs.Usage()
@@ -212,7 +214,7 @@ func (o *options) runNotebook(path string) *result {
 			Text: err.Error()})
 	}
 	j := &jupyter{bin: o.jupyter, kernel: o.kernel, cellTimeout: o.cellTimeout,
-		logDir: filepath.Join(o.out, "logs")}
+		logDir: filepath.Join(o.out, "logs"), progress: o.progress, heartbeat: 30 * time.Second}
 
 	executed, err := j.execute(path, filepath.Join(o.out, "nb"))
 	if err != nil {
