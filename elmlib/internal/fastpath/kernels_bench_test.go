@@ -109,3 +109,50 @@ func benchBigDot(b *testing.B, chunks int) {
 func BenchmarkBigDotLarge(b *testing.B)     { benchBigDot(b, 1) }
 func BenchmarkBigDotChunked(b *testing.B)   { benchBigDot(b, 10) }
 func BenchmarkBigDotChunked50(b *testing.B) { benchBigDot(b, 50) }
+
+// BenchmarkWeightGradContraction times the loop's largest weight-gradient contraction,
+// [T, B, H]ᵀ·[T, B, G+d_m] over T and B (H 40, G+d_m 65, T 500, B 8).
+func BenchmarkWeightGradContraction(b *testing.B) {
+	backend, err := gomlxfix.Backend()
+	if err != nil {
+		b.Fatal(err)
+	}
+	exec := MustNewExec(backend, func(x, y *Node) *Node {
+		return DotGeneral(x, []int{0, 1}, nil, y, []int{0, 1}, nil)
+	})
+	x := tensors.FromShape(shapes.Make(dtypes.Float32, 500, 8, 40))
+	y := tensors.FromShape(shapes.Make(dtypes.Float32, 500, 8, 65))
+	exec.MustExec(x, y)
+	b.ResetTimer()
+	for range b.N {
+		for _, t := range exec.MustExec(x, y) {
+			t.FinalizeAll()
+		}
+	}
+}
+
+// BenchmarkStepDot1000 is 1000 chained per-step first-layer products [1, 8, 65]·[40, 65]ᵀ
+// (the output is padded back to 65 columns to keep the chain going).
+func BenchmarkStepDot1000(b *testing.B) {
+	backend, err := gomlxfix.Backend()
+	if err != nil {
+		b.Fatal(err)
+	}
+	exec := MustNewExec(backend, func(x, w, w2 *Node) *Node {
+		for range 1000 {
+			x = DotGeneral(DotGeneral(x, []int{2}, nil, w, []int{1}, nil), []int{2}, nil, w2,
+				[]int{1}, nil)
+		}
+		return x
+	})
+	x := tensors.FromShape(shapes.Make(dtypes.Float32, 1, 8, 65))
+	w := tensors.FromShape(shapes.Make(dtypes.Float32, 40, 65))
+	w2 := tensors.FromShape(shapes.Make(dtypes.Float32, 65, 40))
+	exec.MustExec(x, w, w2)
+	b.ResetTimer()
+	for range b.N {
+		for _, t := range exec.MustExec(x, w, w2) {
+			t.FinalizeAll()
+		}
+	}
+}
