@@ -54,6 +54,8 @@ type SurfaceOptions struct {
 type Surface struct {
 	// BranchA and BranchB are the two branches; Output the readout row.
 	BranchA, BranchB, Output int
+	// Sustained says which projection weights were used (SurfaceOptions.Sustained).
+	Sustained bool
 	// Drive holds the grid values of both axes, [points].
 	Drive []float64
 	// DeltaM is Δm(c) - Δm(0) per unit, [points (B)][points (A)][memory].
@@ -115,7 +117,8 @@ func (c *Cell) IntegrationSurface(o SurfaceOptions) (*Surface, error) {
 			"branches", len(o.Background), c.NumBranch)
 	}
 	s := &Surface{BranchA: o.BranchA, BranchB: o.BranchB, Output: o.Output,
-		Memory: make([]float64, c.NumMemory), Weights: make([]float64, c.NumMemory)}
+		Sustained: o.Sustained, Memory: make([]float64, c.NumMemory),
+		Weights: make([]float64, c.NumMemory)}
 	switch {
 	case o.Memory != nil:
 		copy(s.Memory, o.Memory)
