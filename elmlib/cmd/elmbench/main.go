@@ -29,6 +29,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
 )
 
 func main() {
@@ -56,7 +58,8 @@ type options struct {
 func run(args []string, out io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("elmbench", flag.ContinueOnError)
-	fs.StringVar(&o.variant, "variant", "v1", "ELM variant: v1 (ELM v1 / Branch-ELM) or v2 (Branch-ELM v2)")
+	fs.StringVar(&o.variant, "variant", "v1",
+		"ELM variant: v1 (ELM v1, the published Branch-ELM) or v2 (Branch-ELM v2)")
 	fs.IntVar(&o.repeats, "repeats", 10, "timed runs per measurement (after 2 warm-up runs)")
 	fs.BoolVar(&o.torch, "torch", true, "also time PyTorch through bench_torch.py")
 	fs.BoolVar(&o.torchT2000, "torch-t2000", true, "also time PyTorch's fast path at T = 2000")
@@ -102,8 +105,10 @@ func ours(o options, mode string, steps int) (result, error) {
 		return result{}, fmt.Errorf("measuring %s at T=%d: %v: %s", mode, steps, err,
 			strings.TrimSpace(stderr.String()))
 	}
+	// The result is the last line: GoMLX backends may print configuration notes first.
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 	var r result
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &r); err != nil {
 		return result{}, fmt.Errorf("reading the %s measurement: %v", mode, err)
 	}
 	return r, nil
@@ -192,4 +197,12 @@ func machine() string {
 	}
 	return fmt.Sprintf("%s, %d cores, %s, load average %s", cpu, runtime.NumCPU(),
 		runtime.Version(), load)
+}
+
+// backendConfig is the GoMLX backend configuration the children will use.
+func backendConfig() string {
+	if v, ok := os.LookupEnv("GOMLX_BACKEND"); ok {
+		return v
+	}
+	return gomlxfix.DefaultBackendConfig
 }

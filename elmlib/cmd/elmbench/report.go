@@ -9,11 +9,12 @@ import (
 
 // benchmark runs every measurement and prints the table.
 func benchmark(o options, out io.Writer) error {
-	fmt.Fprintf(out, "elmbench %s: ELM %s, NeuronIO config (1278 inputs, 45x100 synapses, d_m 20, "+
-		"hidden 40), batch %d, spike p %g, float32\n", time.Now().UTC().Format("2006-01-02 15:04 MST"),
-		o.variant, o.batch, o.spikeP)
+	fmt.Fprintf(out, "elmbench %s: ELM %s, NeuronIO config (1278 inputs, 45x100 synapses, "+
+		"d_m 20, hidden 40), batch %d, spike p %g, float32\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), o.variant, o.batch, o.spikeP)
 	fmt.Fprintf(out, "machine: %s\n", machine())
-	fmt.Fprintln(out, "ours: fastpath on GoMLX simplego (go:ops_sequential); each measurement in its own process")
+	fmt.Fprintf(out, "ours: fastpath on GoMLX simplego (%s); each measurement in its own "+
+		"process\n", backendConfig())
 
 	type job struct {
 		mode  string

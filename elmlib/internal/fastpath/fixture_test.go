@@ -2,7 +2,6 @@ package fastpath
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/elmneuron/elm/data"
 	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
@@ -110,16 +109,6 @@ func (c *fxCase) spec() Spec {
 	return s
 }
 
-// paramNames lists the trained tensors in the order the graph functions take them.
-func paramNames(layers int) []string {
-	names := []string{"_proto_w_s", "_proto_tau_m"}
-	for l := 0; l <= layers; l++ {
-		names = append(names, fmt.Sprintf("mlp.network.%d.weight", 2*l),
-			fmt.Sprintf("mlp.network.%d.bias", 2*l))
-	}
-	return append(names, "w_y.weight", "w_y.bias")
-}
-
 // paramsFromNodes maps graph inputs (in paramNames order) to Params.
 func paramsFromNodes(x []*Node, layers int, learnTau bool) Params {
 	p := Params{ProtoWS: x[0], ProtoTauM: x[1]}
@@ -147,7 +136,7 @@ func runFast(t *testing.T, spec Spec, params map[string]fxTensor, learnTau bool,
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := paramNames(spec.Layers)
+	names := ParamNames(spec.Layers)
 	var args []any
 	for _, n := range names {
 		p := params[n]
@@ -218,7 +207,7 @@ func TestFixtures(t *testing.T) {
 				check("m", res[1], c.Expected.M.Data, c.F32.M)
 				check("branch", res[2], c.Expected.Branch.Data, c.F32.M)
 				check("loss", res[3], []float64{c.Expected.Loss}, c.F32.Loss)
-				for i, name := range paramNames(spec.Layers) {
+				for i, name := range ParamNames(spec.Layers) {
 					if name == "_proto_tau_m" && !c.Config.LearnTau {
 						continue
 					}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )

@@ -8,7 +8,7 @@ import (
 
 	"github.com/elmneuron/elm/data"
 	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
@@ -198,7 +198,7 @@ func runStep(t *testing.T, rc randomCase) []*tensors.Tensor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := paramNames(rc.spec.Layers)
+	names := ParamNames(rc.spec.Layers)
 	var args []any
 	for _, n := range names {
 		p := rc.params[n]
@@ -243,7 +243,7 @@ func TestAgainstPerStep(t *testing.T) {
 			fast := runFast(t, rc.spec, rc.params, rc.learnTau, rc.batch, rc.target)
 			ref := runStep(t, rc)
 			labels := []string{"y", "m", "branch", "loss"}
-			for _, n := range paramNames(rc.spec.Layers) {
+			for _, n := range ParamNames(rc.spec.Layers) {
 				labels = append(labels, "grad "+n)
 			}
 			for k, label := range labels {
@@ -303,7 +303,7 @@ func TestPerStepMatchesFixtures(t *testing.T) {
 			if d, at := maxAbsDiff(flat32(t, res[1]), c.Expected.M.Data); d > 8*c.F32.M+2e-7 {
 				t.Errorf("%s: m differs by %.3g at %d", c.Name, d, at)
 			}
-			for i, name := range paramNames(spec.Layers) {
+			for i, name := range ParamNames(spec.Layers) {
 				if name == "_proto_tau_m" && !c.Config.LearnTau {
 					continue
 				}

@@ -1,7 +1,7 @@
 package fastpath
 
 import (
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 )
 
 // linearTrace returns r [T, B, G] with r[t] = κ∘r[t-1] + u[t] along axis 0, r[-1] = 0.

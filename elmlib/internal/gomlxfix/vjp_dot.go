@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"sort"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
@@ -27,7 +27,8 @@ func dotVJP(node, v *Node, _ shapes.Shape) []*Node {
 			DotGeneral(lhs, []int{0}, nil, v, []int{0}, nil),
 		}
 	}
-	panic(fmt.Errorf("gomlxfix: Dot gradient for ranks %s · %s is not defined", lhs.Shape(), rhs.Shape()))
+	panic(fmt.Errorf("gomlxfix: Dot gradient for ranks %s · %s is not defined",
+		lhs.Shape(), rhs.Shape()))
 
 }
 

@@ -1,7 +1,7 @@
 package gomlxfix
 
 import (
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
@@ -15,7 +15,7 @@ import (
 func sliceVJP(node, v *Node, _ shapes.Shape) []*Node {
 	x := node.Inputs()[0]
 	in := nodeInputsStruct(node)
-	starts, limits, strides := intsField(in, "starts"), intsField(in, "limits"), intsField(in, "strides")
+	starts, strides := intsField(in, "starts"), intsField(in, "strides")
 	dims := x.Shape().Dimensions
 
 	adj := v
@@ -30,7 +30,6 @@ func sliceVJP(node, v *Node, _ shapes.Shape) []*Node {
 			adj = SliceAxis(adj, axis, AxisRange(0, covered-over))
 			covered -= over
 		}
-		_ = limits
 		adj = padAxisWithZeros(adj, axis, starts[axis], dims[axis]-starts[axis]-covered)
 	}
 	return []*Node{adj}

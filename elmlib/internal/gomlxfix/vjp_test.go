@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph code reads better unqualified
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // reads like math
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
@@ -53,7 +53,8 @@ func TestDotGeneralGradient(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	// lhs [c1=3, b=2, x=4, c2=5], rhs [b=2, c2=5, y=3, c1=3]; out [b, x, y].
-	lhs, rhs, w := randTensor(rng, 3, 2, 4, 5), randTensor(rng, 2, 5, 3, 3), randTensor(rng, 2, 4, 3)
+	lhs, rhs := randTensor(rng, 3, 2, 4, 5), randTensor(rng, 2, 5, 3, 3)
+	w := randTensor(rng, 2, 4, 3)
 	fast := MustExecOnceN(backend, func(in []*Node) []*Node {
 		out := DotGeneral(in[0], []int{0, 3}, []int{1}, in[1], []int{3, 1}, []int{0})
 		return Gradient(ReduceAllSum(Mul(out, in[2])), in[0], in[1])
@@ -78,7 +79,8 @@ func TestDotGradient(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	a, b, bv, w := randTensor(rng, 3, 4), randTensor(rng, 4, 2), randTensor(rng, 4), randTensor(rng, 3, 2)
+	a, b := randTensor(rng, 3, 4), randTensor(rng, 4, 2)
+	bv, w := randTensor(rng, 4), randTensor(rng, 3, 2)
 	got := MustExecOnceN(backend, func(in []*Node) []*Node {
 		mm := Gradient(ReduceAllSum(Mul(Dot(in[0], in[1]), in[3])), in[0], in[1])
 		mv := Gradient(ReduceAllSum(Dot(in[0], in[2])), in[0], in[2])
