@@ -66,9 +66,10 @@ func Forward(spec Spec, p Params, in Inputs) Outputs {
 	km, c := memoryConstants(spec, p.ProtoTauM)
 	lp := loopInputs(spec, p, drive, tg, km, c)
 	n := memoryLoop(spec, lp, tg.kappa, T, B)
-	m := Mul(n, InsertAxes(c, 0, 0)) // [T, B, d_m]
+	m := Mul(n, InsertAxes(c, 0, 0)) // [T, B, d_m], only computed if Outputs.M is used
 
-	y := DotGeneral(m, []int{2}, nil, p.WY, []int{1}, nil)
+	// y = m·W_yᵀ + b_y with c folded into W_y, so the readout needs no pass over m.
+	y := DotGeneral(n, []int{2}, nil, Mul(p.WY, InsertAxes(c, 0)), []int{1}, nil)
 	y = Add(y, InsertAxes(p.BY, 0, 0))
 	return Outputs{
 		Y:      Transpose(y, 0, 1),

@@ -66,9 +66,10 @@ type loopRecord struct {
 // never walks the unrolled steps. Each input is instead passed through an identity with a
 // custom gradient; the identity on N records N's adjoint, and the first input identity
 // whose gradient is requested builds the hand-written backward recurrence (BPTT) once and
-// hands every input its adjoint. A zero-valued tie (0·Σ inputs) added to N puts the
-// input identities on the gradient path; GoMLX processes nodes in reverse creation order,
-// so N's identity (created last) always records the adjoint before the inputs ask for it.
+// hands every input its adjoint. A zero-valued tie (0·Σ first elements of the inputs)
+// added to N puts the input identities on the gradient path; GoMLX processes nodes in
+// reverse creation order, so N's identity (created last) always records the adjoint before
+// the inputs ask for it.
 func memoryLoop(spec Spec, lp loopParams, kd []float64, T, B int) *Node {
 	inputs := lp.list()
 	st := &bptt{spec: spec, T: T, B: B, kd: kd}
@@ -87,7 +88,11 @@ func memoryLoop(spec Spec, lp loopParams, kd []float64, T, B int) *Node {
 	g := st.N.Graph()
 	tie := ScalarZero(g, st.N.DType())
 	for _, x := range tied {
-		tie = Add(tie, ReduceAllSum(x))
+		first := make([]SliceAxisSpec, x.Rank())
+		for a := range first {
+			first[a] = AxisElem(0)
+		}
+		tie = Add(tie, Reshape(Slice(x, first...))) // one element: cheap in the forward pass
 	}
 	tie = Mul(tie, ScalarZero(g, st.N.DType()))
 	return IdentityWithCustomGradient(Add(st.N, tie), func(_, v *Node) *Node {
