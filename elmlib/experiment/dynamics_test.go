@@ -301,6 +301,12 @@ func TestSurfaceByHand(t *testing.T) {
 	if rank[0].Branch != 0 || rank[2].Branch != 2 || rank[2].RMS != 0 {
 		t.Errorf("branch ranking %+v, want 0 first and 2 last with RMS 0", rank)
 	}
+	o, err := c.SurfaceAt(&Operating{Drive: []float64{0.1, 0.2, 0.3}, Memory: []float64{0.4},
+		DriveLo: -0.5, DriveHi: 1})
+	if err != nil || o.Min != -1 || o.Max != 2 || o.BranchA != 0 || o.BranchB != 1 ||
+		o.Memory[0] != 0.4 || o.Background[2] != 0.3 {
+		t.Errorf("SurfaceAt: %+v, %v; want range [-1, 2], branches 0 and 1", o, err)
+	}
 }
 
 func TestDynamicsBadInput(t *testing.T) {
@@ -406,7 +412,7 @@ func TestLoadInspectModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !got.Published || got.Model.Config().Shared().NumMemory != 1 ||
-		!strings.Contains(got.Reason, "no checkpoint in "+run) ||
+		!strings.Contains(got.Reason, "no checkpoint in "+filepath.Base(dir)+"/run") ||
 		!strings.Contains(got.Reason, "num_memory_1") {
 		t.Errorf("fallback: published %v, reason %q", got.Published, got.Reason)
 	}

@@ -46,7 +46,7 @@ func LoadInspectModel(o InspectOptions) (*Inspected, error) {
 		_, err := os.Stat(cfg)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			why = fmt.Sprintf("no checkpoint in %s", o.CheckpointDir)
+			why = fmt.Sprintf("no checkpoint in %s", shortPath(o.CheckpointDir))
 		case err != nil:
 			return nil, fmt.Errorf("experiment: %w", err)
 		default:
@@ -62,11 +62,11 @@ func LoadInspectModel(o InspectOptions) (*Inspected, error) {
 					return nil, err
 				}
 				return &Inspected{Model: m, Path: o.CheckpointDir, Steps: steps,
-					Reason: fmt.Sprintf("checkpoint in %s, trained %d steps", o.CheckpointDir,
-						steps)}, nil
+					Reason: fmt.Sprintf("the checkpoint in %s, trained %d steps",
+						shortPath(o.CheckpointDir), steps)}, nil
 			}
 			why = fmt.Sprintf("the checkpoint in %s has %d training steps, fewer than %d",
-				o.CheckpointDir, steps, o.MinSteps)
+				shortPath(o.CheckpointDir), steps, o.MinSteps)
 		}
 	}
 	if o.PyTorchPath == "" {
@@ -80,6 +80,13 @@ func LoadInspectModel(o InspectOptions) (*Inspected, error) {
 	return &Inspected{Model: m, Published: true, Path: o.PyTorchPath,
 		Reason: fmt.Sprintf("%s: using the authors' published model %s", why,
 			filepath.Base(filepath.Dir(o.PyTorchPath)))}, nil
+}
+
+// shortPath is the last two elements of a path, e.g. runs/quickstart-dm20, for messages
+// that end up in saved notebooks.
+func shortPath(p string) string {
+	dir, base := filepath.Split(filepath.Clean(p))
+	return filepath.Join(filepath.Base(dir), base)
 }
 
 // Timescales are a model's memory timescales before and after training, in ms.

@@ -247,3 +247,21 @@ func OperatingPoint(p *elmlib.Prediction) (*Operating, error) {
 	op.DriveLo, op.DriveHi = all[len(all)/100], all[len(all)-1-len(all)/100]
 	return op, nil
 }
+
+// SurfaceAt returns the options of an integration surface at an input's operating point:
+// memory and the other branches at their averages on the input, both drives over twice the
+// input's 1–99 % drive range (or [-1, 1] if that is empty), and the two branches with the
+// largest effect on their own there (RankBranches) as A and B.
+func (c *Cell) SurfaceAt(op *Operating) (SurfaceOptions, error) {
+	o := SurfaceOptions{Min: 2 * op.DriveLo, Max: 2 * op.DriveHi, Memory: op.Memory,
+		Background: op.Drive}
+	if !(o.Max > o.Min) {
+		o.Min, o.Max = -1, 1
+	}
+	rank, err := c.RankBranches(o)
+	if err != nil {
+		return o, err
+	}
+	o.BranchA, o.BranchB = rank[0].Branch, rank[1].Branch
+	return o, nil
+}

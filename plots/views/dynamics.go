@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/elmneuron/elm/data"
 	"github.com/elmneuron/elm/elmlib"
@@ -13,18 +14,32 @@ import (
 // DynamicsOptions keeps the memory-dynamics figures small enough for a notebook saved on
 // GitHub. The zero value draws every unit and at most 200 heat-map columns.
 type DynamicsOptions struct {
-	// Units selects the memory units drawn as lines; nil draws all.
+	// Units selects the memory units drawn; nil draws all, or MaxUnits of them.
 	Units []int
+	// MaxUnits, when Units is nil and the model has more units, draws this many, evenly
+	// spaced in the order of τ_m (the shortest and the longest always included).
+	MaxUnits int
 	// MaxColumns caps the columns of the memory heat map (default 200).
 	MaxColumns int
 }
 
-func (o DynamicsOptions) memory(title, subtitle string) plots.MemoryOptions {
+func (o DynamicsOptions) memory(title, subtitle string, tau []float64) plots.MemoryOptions {
 	if o.MaxColumns <= 0 {
 		o.MaxColumns = 200
 	}
+	units := o.Units
+	if units == nil && o.MaxUnits > 0 && o.MaxUnits < len(tau) {
+		order := make([]int, len(tau))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return tau[order[a]] < tau[order[b]] })
+		for k := range o.MaxUnits {
+			units = append(units, order[k*(len(tau)-1)/max(o.MaxUnits-1, 1)])
+		}
+	}
 	return plots.MemoryOptions{Frame: plots.Frame{Title: title, Subtitle: subtitle},
-		Units: o.Units, MaxColumns: o.MaxColumns}
+		Units: units, MaxColumns: o.MaxColumns}
 }
 
 // MemoryDynamics holds a model's memory on one window of a simulation: its trajectory drawn
@@ -55,11 +70,11 @@ func Dynamics(m *elmlib.Model, sim *data.Simulation, start, steps int, o Dynamic
 	mem, tau := Memory(p)
 	sub := fmt.Sprintf("teacher input, %d ms from t = %d ms; state starts at 0", steps, start)
 	if d.Traces, err = plots.MemoryTraces(mem, tau,
-		o.memory("Memory traces m_t, coloured by τ_m", sub)); err != nil {
+		o.memory("Memory traces m_t, coloured by τ_m", sub, tau)); err != nil {
 		return nil, err
 	}
 	if d.Heatmap, err = plots.MemoryHeatmap(mem, tau,
-		o.memory("Memory state by unit, ordered by τ_m", sub)); err != nil {
+		o.memory("Memory state by unit, ordered by τ_m", sub, tau)); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -72,12 +87,12 @@ func ImpulseFigures(imp *experiment.Impulse, o DynamicsOptions) (resp, leak *plo
 	sub := fmt.Sprintf("%s volley on branch %d (%d synapses, drive %.3g) minus no input",
 		imp.Volley, imp.Branch, imp.Synapses, imp.Amplitude)
 	resp, err = plots.ImpulseResponses(imp.Response, imp.TauM,
-		o.memory("Impulse response per memory unit", sub))
+		o.memory("Impulse response per memory unit", sub, imp.TauM))
 	if err != nil {
 		return nil, nil, err
 	}
 	lo := o.memory("Pure leak κ_m^t per memory unit",
-		"what a unit does on its own once the MLP stops writing to it")
+		"what a unit does on its own once the MLP stops writing to it", imp.TauM)
 	leak, err = plots.ImpulseResponses(imp.Leak, imp.TauM, lo)
 	return resp, leak, err
 }
@@ -104,7 +119,8 @@ func ImpulseTable(imp *experiment.Impulse) plots.Table {
 
 // SurfaceFigures draws an integration surface: the projected memory update over the grid of
 // the two branch drives, and its interaction part (the surface minus the sum of the two
-// one-branch responses) on a diverging scale: red supralinear, blue sublinear.
+// one-branch responses) in percent of the largest |effect| on the grid, on a diverging
+// scale: red where the pair raises the output more (or lowers it less) than the two alone.
 func SurfaceFigures(s *experiment.Surface) (effect, interaction *plots.Chart, err error) {
 	base := plots.Surface{X: s.Drive, Y: s.Drive,
 		XName: fmt.Sprintf("branch %d drive", s.BranchA),
@@ -120,8 +136,25 @@ func SurfaceFigures(s *experiment.Surface) (effect, interaction *plots.Chart, er
 	if err != nil {
 		return nil, nil, err
 	}
+	scale := 0.0
+	for _, row := range s.Effect {
+		for _, v := range row {
+			scale = math.Max(scale, math.Abs(v))
+		}
+	}
+	if scale == 0 {
+		scale = 1
+	}
 	i := base
-	i.Z, i.ZName = s.Interaction, "effect − (branch A alone + branch B alone)"
+	i.ZName = fmt.Sprintf("effect − (A alone + B alone), %% of the largest |effect| (%.3g)",
+		scale)
+	for _, row := range s.Interaction {
+		pct := make([]float64, len(row))
+		for k, v := range row {
+			pct[k] = 100 * v / scale
+		}
+		i.Z = append(i.Z, pct)
+	}
 	interaction, err = plots.IntegrationSurface(i, plots.SurfaceOptions{Diverging: true,
 		Frame: plots.Frame{Title: fmt.Sprintf("Nonlinear part: %.0f%% of the surface (RMS)",
 			100*s.Nonlinearity)}})
