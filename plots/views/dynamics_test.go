@@ -46,11 +46,16 @@ func TestDynamicsFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, leak, err := ImpulseFigures(imp, DynamicsOptions{})
+	resp, leak, err := ImpulseFigures(imp, DynamicsOptions{MaxUnits: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.NumSeries() != 4 || leak.NumSeries() != 4 ||
+	// MaxUnits 3 of 4 units (τ increasing with the index): units 0, 1 and 3.
+	if !strings.Contains(string(leak.Option()), "unit 1,") ||
+		strings.Contains(string(leak.Option()), "unit 2,") {
+		t.Errorf("MaxUnits 3 did not select units 0, 1, 3")
+	}
+	if resp.NumSeries() != 3 || leak.NumSeries() != 3 ||
 		!strings.Contains(string(resp.Option()), "excitatory volley on branch 2 (50 synapses") {
 		t.Errorf("impulse figures: %d and %d series, option %.300s", resp.NumSeries(),
 			leak.NumSeries(), resp.Option())
