@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"os"
 	"os/exec"
@@ -290,7 +291,8 @@ func (b *browser) screenshot(htmlPath, pngPath string, height int) error {
 }
 
 // cropCharts cuts each rendered chart out of a full-page screenshot into
-// <prefix>-chart-<k>.png and returns the paths written.
+// <prefix>-chart-<k>.png, on a white margin, and returns the paths written. The cut is the
+// chart's container exactly, so that the neighbouring outputs do not show.
 func cropCharts(pagePNG, prefix string, charts []chartInfo) ([]string, error) {
 	f, err := os.Open(pagePNG)
 	if err != nil {
@@ -301,26 +303,22 @@ func cropCharts(pagePNG, prefix string, charts []chartInfo) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading screenshot %s: %w", pagePNG, err)
 	}
-	sub, ok := img.(interface {
-		SubImage(image.Rectangle) image.Image
-	})
-	if !ok {
-		return nil, fmt.Errorf("screenshot %s: unsupported PNG layout", pagePNG)
-	}
 	const pad = 8
 	var paths []string
 	for i, c := range charts {
-		r := image.Rect(int(c.X)-pad, int(c.Y)-pad, int(c.X+c.W)+pad, int(c.Y+c.H)+pad)
-		r = r.Intersect(img.Bounds())
-		if r.Dx() < 2*pad || r.Dy() < 2*pad {
+		r := image.Rect(int(c.X), int(c.Y), int(c.X+c.W), int(c.Y+c.H)).Intersect(img.Bounds())
+		if r.Empty() {
 			continue // outside the screenshot (page taller than maxShotHeight) or empty
 		}
+		framed := image.NewRGBA(image.Rect(0, 0, r.Dx()+2*pad, r.Dy()+2*pad))
+		draw.Draw(framed, framed.Bounds(), image.White, image.Point{}, draw.Src)
+		draw.Draw(framed, framed.Bounds().Inset(pad), img, r.Min, draw.Src)
 		path := fmt.Sprintf("%s-chart-%d.png", prefix, i+1)
 		out, err := os.Create(path)
 		if err != nil {
 			return paths, err
 		}
-		err = png.Encode(out, sub.SubImage(r))
+		err = png.Encode(out, framed)
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}

@@ -143,10 +143,23 @@ func TestBrowserCheckPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := png.DecodeConfig(f)
+	img, err := png.Decode(f)
 	f.Close()
-	if err != nil || cfg.Width != 316 || cfg.Height != 166 { // 300x150 plus 8 px each side
-		t.Errorf("chart PNG: %dx%d (%v), want 316x166", cfg.Width, cfg.Height, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 300x150 plus an 8-px white margin; the chart's black line from (0,150) to (150,20)
+	// passes through (75,85) of the chart, which is (83,93) of the PNG.
+	if b := img.Bounds(); b.Dx() != 316 || b.Dy() != 166 {
+		t.Errorf("chart PNG is %dx%d, want 316x166", b.Dx(), b.Dy())
+	}
+	dark := func(x, y int) bool {
+		r, g, b, _ := img.At(x, y).RGBA()
+		return r+g+b < 3*0x8000
+	}
+	if dark(2, 2) || !(dark(83, 92) || dark(83, 93) || dark(83, 94)) {
+		t.Errorf("chart PNG: margin dark %v, line pixel dark %v; want false, true",
+			dark(2, 2), dark(83, 93))
 	}
 
 	_, problems, err = b.check("broken", copyTo("broken.html"))
