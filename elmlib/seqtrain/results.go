@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -76,9 +78,16 @@ func (r *Results) check() error {
 	return nil
 }
 
-// All returns the comparison rows followed by the sweep rows.
+// All returns the comparison rows followed by the sweep rows, leaving out sweep rows that
+// repeat a comparison row (the compared ELM's own τ_max).
 func (r *Results) All() []Row {
-	return append(append([]Row(nil), r.Compare...), r.Sweep...)
+	out := append([]Row(nil), r.Compare...)
+	for _, s := range r.Sweep {
+		if !slices.ContainsFunc(r.Compare, func(c Row) bool { return reflect.DeepEqual(c, s) }) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // MillisPerTimeStep is the steady cost of one optimiser step divided by the sequence
@@ -96,20 +105,35 @@ var TableHeader = []string{"task", "model", "params", "τ_max (ms)", "test accur
 	"chance (%)", "test examples", "steps × batch", "train time (s)", "ms / step"}
 
 // TableRows formats the rows of results as table cells (see TableHeader), comparison rows
-// first, then sweep rows, task after task.
+// first, then sweep rows (Results.All), task after task.
 func TableRows(results ...*Results) [][]string {
-	var out [][]string
+	var rows []Row
 	for _, res := range results {
-		for _, r := range res.All() {
-			tau := ""
-			if r.Kind == KindELM {
-				tau = strconv.FormatFloat(r.TauMMax, 'g', -1, 64)
-			}
-			out = append(out, []string{r.Task, r.Model, strconv.Itoa(r.Params), tau,
-				fmt.Sprintf("%.1f", 100*r.Accuracy), fmt.Sprintf("%.1f", 100*r.Chance),
-				strconv.Itoa(r.TestExamples), fmt.Sprintf("%d × %d", r.Budget.Steps, r.Budget.Batch),
-				fmt.Sprintf("%.1f", r.TrainSeconds), fmt.Sprintf("%.0f", r.StepMillis)})
+		rows = append(rows, res.All()...)
+	}
+	return cells(rows)
+}
+
+// CompareRows is TableRows without the sweep rows.
+func CompareRows(results ...*Results) [][]string {
+	var rows []Row
+	for _, res := range results {
+		rows = append(rows, res.Compare...)
+	}
+	return cells(rows)
+}
+
+func cells(rows []Row) [][]string {
+	var out [][]string
+	for _, r := range rows {
+		tau := ""
+		if r.Kind == KindELM {
+			tau = strconv.FormatFloat(r.TauMMax, 'g', -1, 64)
 		}
+		out = append(out, []string{r.Task, r.Model, strconv.Itoa(r.Params), tau,
+			fmt.Sprintf("%.1f", 100*r.Accuracy), fmt.Sprintf("%.1f", 100*r.Chance),
+			strconv.Itoa(r.TestExamples), fmt.Sprintf("%d × %d", r.Budget.Steps, r.Budget.Batch),
+			fmt.Sprintf("%.1f", r.TrainSeconds), fmt.Sprintf("%.0f", r.StepMillis)})
 	}
 	return out
 }

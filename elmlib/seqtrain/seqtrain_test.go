@@ -268,9 +268,11 @@ func sampleResults() *Results {
 	lstm := row
 	lstm.Model, lstm.Kind, lstm.TauMMax, lstm.Params, lstm.Accuracy = "LSTM hidden 7", KindLSTM,
 		0, 254, 0.5
+	short := row
+	short.TauMMax, short.Accuracy = 3, 0.8
 	return &Results{Experiment: Experiment{Task: "no-such-task", TrainExamples: 8,
-		TestExamples: 4, Budget: Budget{Steps: 10}, TauMax: []float64{20}},
-		Compare: []Row{row, lstm}, Sweep: []Row{row}, Machine: "test", Finished: "now"}
+		TestExamples: 4, Budget: Budget{Steps: 10}, TauMax: []float64{20, 3}},
+		Compare: []Row{row, lstm}, Sweep: []Row{row, short}, Machine: "test", Finished: "now"}
 }
 
 // TestResultsFiles checks the JSON round trip, that RunCached returns a stored result of
@@ -298,13 +300,17 @@ func TestResultsFiles(t *testing.T) {
 		t.Errorf("changed experiment should run (and fail): %v", err)
 	}
 
-	if r := res.Compare[0]; r.MillisPerTimeStep() != 12.5/4 || math.Abs(r.EpochSeconds(33)-0.0375) > 1e-12 {
-		// 33 examples in batches of 16: 3 steps of 12.5 ms.
+	// 33 examples in batches of 16: 3 steps of 12.5 ms.
+	r := res.Compare[0]
+	if r.MillisPerTimeStep() != 12.5/4 || math.Abs(r.EpochSeconds(33)-0.0375) > 1e-12 {
 		t.Errorf("per time step %v ms, epoch %v s", r.MillisPerTimeStep(), r.EpochSeconds(33))
 	}
 	md := Markdown(res)
 	wantLine := "| synthetic | ELM d_m 8 | 366 | 20 | 97.5 | 50.0 | 40 | 10 × 16 | 1.5 | 12 |"
-	if lines := strings.Split(md, "\n"); len(lines) != 6 || lines[2] != wantLine {
+	// Header, separator, ELM, LSTM, the τ_max = 3 sweep row (the τ_max = 20 one repeats the
+	// compared ELM), and the final newline.
+	if lines := strings.Split(md, "\n"); len(lines) != 6 || lines[2] != wantLine ||
+		!strings.HasPrefix(lines[4], "| synthetic | ELM d_m 8 | 366 | 3 | 80.0 |") {
 		t.Errorf("markdown:\n%s", md)
 	}
 	for _, name := range []string{"t.md", "t.csv", "t.json"} {
@@ -316,7 +322,8 @@ func TestResultsFiles(t *testing.T) {
 	recs, err := csv.NewReader(f).ReadAll()
 	f.Close()
 	if err != nil || len(recs) != 4 || recs[2][1] != "LSTM hidden 7" || recs[2][3] != "" ||
-		recs[2][4] != "50.0" {
+		recs[2][4] != "50.0" ||
+		len(CompareRows(res)) != 2 {
 		t.Errorf("csv: %v %q", err, recs)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "t.json"))
