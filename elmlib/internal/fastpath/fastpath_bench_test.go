@@ -47,6 +47,7 @@ func BenchmarkForwardT500(b *testing.B) { benchMode(b, ELMv1, 500, ModeForward) 
 func BenchmarkFwdBwdT500(b *testing.B)  { benchMode(b, ELMv1, 500, ModeFwdBwd) }
 func BenchmarkTrainT500(b *testing.B)   { benchMode(b, ELMv1, 500, ModeTrain) }
 func BenchmarkFwdBwdT2000(b *testing.B) { benchMode(b, ELMv1, 2000, ModeFwdBwd) }
+func BenchmarkFwdBwdT1000(b *testing.B) { benchMode(b, ELMv1, 1000, ModeFwdBwd) }
 func BenchmarkTrainV2T500(b *testing.B) { benchMode(b, BranchELMv2, 500, ModeTrain) }
 
 // BenchmarkEventsT500 times the Go-side conversion of a batch into synapse events.

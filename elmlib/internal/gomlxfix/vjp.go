@@ -16,7 +16,8 @@ var installOnce sync.Once
 //   - Dot and DotGeneral: GoMLX builds each adjoint as a broadcast outer product followed by
 //     ReduceSum, which for a hoisted [T·B, n]·[n, m] einsum materialises T·B·n·m floats
 //     (1.75 GB at T = 500 in the measurements of shared/notes/gomlx-performance.md). The
-//     replacement is one DotGeneral per operand plus a transpose.
+//     replacement is one DotGeneral per operand plus a transpose; contractions longer than
+//     4096 elements are summed from chunks (see chunkedDotGeneral).
 //   - Slice: GoMLX's gradient calls Pad, which simplego does not implement, so any graph
 //     that slices a parameter-dependent tensor fails at run time. The replacement
 //     concatenates zero blocks instead.

@@ -131,3 +131,30 @@ func TestSliceGradient(t *testing.T) {
 	}
 	assertClose(t, "slice grad", flat(got[0]), want, 0)
 }
+
+// TestChunkedDotGeneralGradient checks the gradient of a contraction long enough to be
+// chunked (over [3000, 2] leading axes) against the closed form.
+func TestChunkedDotGeneralGradient(t *testing.T) {
+	InstallGradients()
+	backend, err := Backend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	x, w := randTensor(rng, 3000, 2, 3), randTensor(rng, 4, 3)
+	v := randTensor(rng, 3000, 2, 4)
+	got := MustExecOnceN(backend, func(in []*Node) []*Node {
+		y := DotGeneral(in[0], []int{2}, nil, in[1], []int{1}, nil) // [3000, 2, 4]
+		return Gradient(ReduceAllSum(Mul(y, in[2])), in[1])
+	}, x, w, v)
+	xv, vv := flat(x), flat(v)
+	want := make([]float32, 12)
+	for r := range 6000 {
+		for o := range 4 {
+			for i := range 3 {
+				want[o*3+i] += vv[r*4+o] * xv[r*3+i]
+			}
+		}
+	}
+	assertClose(t, "d w", flat(got[0]), want, 1e-4)
+}
