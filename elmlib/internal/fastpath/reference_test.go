@@ -314,3 +314,26 @@ func TestPerStepMatchesFixtures(t *testing.T) {
 		}
 	}
 }
+
+// TestShortSequences runs the fast path against the per-step reference for T = 1 and 2 and
+// a batch of 1, the edge cases of the unrolled loops.
+func TestShortSequences(t *testing.T) {
+	for _, steps := range []int{1, 2} {
+		rc := newRandomCase(uint64(200+steps), ELMv1, "neuronio", "relu", 2, true, true)
+		rc.batch.Size, rc.batch.Steps = 1, steps
+		rc.batch.Dense = rc.batch.Dense[:steps*rc.spec.NumInput]
+		rc.target = rc.target[:steps*rc.spec.NumOutput]
+		fast := runFast(t, rc.spec, rc.params, rc.learnTau, rc.batch, rc.target)
+		ref := runStep(t, rc)
+		for k := range fast {
+			got, want := flat32(t, fast[k]), flat32(t, ref[k])
+			w64 := make([]float64, len(want))
+			for j, v := range want {
+				w64[j] = float64(v)
+			}
+			if d, at := maxAbsDiff(got, w64); len(got) != len(want) || d > 1e-5 {
+				t.Errorf("T=%d output %d: max |diff| %.3g at %d", steps, k, d, at)
+			}
+		}
+	}
+}

@@ -19,6 +19,9 @@ func linearTrace(u *Node, kappa []float64) *Node {
 // out[t] = x[t-s], reverse gives out[t] = x[t+s].
 func shiftTime(x *Node, s int, reverse bool) *Node {
 	T := x.Shape().Dimensions[0]
+	if s >= T {
+		return Zeros(x.Graph(), x.Shape())
+	}
 	zs := x.Shape().Clone()
 	zs.Dimensions[0] = s
 	zeros := Zeros(x.Graph(), zs)
