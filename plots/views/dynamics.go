@@ -171,3 +171,14 @@ func TauFigure(ts *experiment.Timescales) (*plots.Chart, error) {
 	return plots.TauHistogram(ts.Initial, ts.Trained,
 		plots.HistOptions{Frame: plots.Frame{Subtitle: sub}})
 }
+
+// TauTable lists each unit's τ_m at initialisation and now, and their ratio.
+func TauTable(ts *experiment.Timescales) plots.Table {
+	t := plots.Table{Caption: "Memory timescales before and after training",
+		Header: []string{"unit", "initial τ_m (ms)", "trained τ_m (ms)", "ratio"}}
+	for u := range ts.Initial {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(u), fmt.Sprintf("%.3g", ts.Initial[u]),
+			fmt.Sprintf("%.3g", ts.Trained[u]), fmt.Sprintf("%.2f", ts.Trained[u]/ts.Initial[u])})
+	}
+	return t
+}

@@ -89,4 +89,8 @@ func TestDynamicsFigures(t *testing.T) {
 	if !strings.Contains(string(c.Option()), "coincide") {
 		t.Errorf("fixed-τ histogram does not say the two coincide")
 	}
+	tab := TauTable(&experiment.Timescales{Initial: []float64{2, 10}, Trained: []float64{3, 10}})
+	if len(tab.Rows) != 2 || tab.Rows[0][3] != "1.50" || tab.Rows[1][3] != "1.00" {
+		t.Errorf("τ table rows %v", tab.Rows)
+	}
 }
