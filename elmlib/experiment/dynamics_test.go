@@ -233,6 +233,12 @@ func TestImpulseIsPureLeakWithoutFeedback(t *testing.T) {
 	if got, want := imp.Output[3][0], 2*(imp.Response[3][0]+imp.Response[3][1]); got != want {
 		t.Errorf("spike-logit response %v, want %v", got, want)
 	}
+	// At step 0 the fast unit 0 (gain 5(1-e^-1) = 3.16, positive) dominates the slow, negative
+	// unit 1 (gain 0.099); it then decays within steps, so the output's largest magnitude is
+	// its step-0 value, positive.
+	if got, want := imp.OutputPeak[0], imp.Output[0][0]; got != want || want <= 0 {
+		t.Errorf("output peak %v, want the positive step-0 value %v", got, want)
+	}
 	if imp.Amplitude != 0.5 || imp.Synapses != 1 || imp.Drive[1] != 0 {
 		t.Errorf("volley amplitude %v on %d synapses, drive at 1 ms %v; want 0.5, 1, 0",
 			imp.Amplitude, imp.Synapses, imp.Drive[1])

@@ -66,6 +66,8 @@ type Impulse struct {
 	// Output is the readout's response W_y·Response, [time][outputs] (output 0 is the spike
 	// logit of a NeuronIO model).
 	Output [][]float64
+	// OutputPeak is, per output, the value of Output with the largest magnitude, [outputs].
+	OutputPeak []float64
 	// TauM is τ_m in ms, [memory].
 	TauM []float64
 	// PeakMS and Peak are, per unit, the time and the value of the largest |response|;
@@ -130,6 +132,7 @@ func (c *Cell) ImpulseResponse(o ImpulseOptions) (*Impulse, error) {
 		imp.Output = append(imp.Output, y)
 	}
 	imp.PeakMS, imp.Peak, imp.DecayMS = peaks(imp.Response, c.DeltaT)
+	_, imp.OutputPeak, _ = peaks(imp.Output, c.DeltaT)
 	return imp, nil
 }
 
