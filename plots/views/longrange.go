@@ -85,6 +85,9 @@ type SeqLength struct {
 	Name string
 	// Steps is the sequence length, Examples the training examples of one epoch.
 	Steps, Examples int
+	// Task, when set, restricts the estimate to models measured on that task (the cost per
+	// time step depends on the input width, so extrapolate within a family of tasks).
+	Task string
 }
 
 // StepCosts extrapolates the measured steady step cost of each compared model, linearly in
@@ -98,6 +101,9 @@ func StepCosts(caption string, results []*seqtrain.Results, targets []SeqLength)
 		for _, r := range res.Compare {
 			perT := r.MillisPerTimeStep()
 			for _, g := range targets {
+				if g.Task != "" && g.Task != r.Task {
+					continue
+				}
 				step := perT * float64(g.Steps) / 1e3
 				epoch := step * float64((g.Examples+r.Budget.Batch-1)/r.Budget.Batch) / 3600
 				t.Rows = append(t.Rows, []string{r.Model,

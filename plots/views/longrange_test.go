@@ -51,7 +51,7 @@ func TestLongRangeViews(t *testing.T) {
 	// 2048 ms per 1024 steps = 2 ms per time step; Path-X: 16384 steps → 32.768 s per step,
 	// 160000/16 = 10000 steps per epoch → 91.02 h.
 	costs := StepCosts("c", []*seqtrain.Results{res}, []SeqLength{{Name: "Path-X",
-		Steps: 16384, Examples: 160000}})
+		Steps: 16384, Examples: 160000}, {Name: "other", Steps: 1, Examples: 1, Task: "listops"}})
 	if len(costs.Rows) != 2 || costs.Rows[0][3] != "2.00" || costs.Rows[0][6] != "32.77" ||
 		costs.Rows[0][7] != "91.02" || costs.Rows[1][7] != "45.51" {
 		t.Errorf("cost rows %q", costs.Rows)
