@@ -22,7 +22,7 @@ type SurfaceOptions struct {
 	// logit of a NeuronIO model).
 	Output int
 	// Sustained projects with W_y[Output][u]·g_u/(1-κ_u) (= λ·W_y for v1) instead of the
-	// one-step weights W_y[Output][u]·g_u (see Surface.Weights).
+	// one-step weights W_y[Output][u]·g_u (see Surface).
 	Sustained bool
 	// Memory is the operating point m_0 [memory] (e.g. Operating's time average). Nil means
 	// the rest state (Cell.Rest), or m = 0 with FromZero.
@@ -38,19 +38,25 @@ type SurfaceOptions struct {
 // every other branch at 0 (or at a background drive) and the memory held at an operating
 // point m_0.
 //
-// For drives c = (c_A, c_B) the MLP gives Δm(c) = 1.7159·tanh(⅔·MLP([c, κ_m ⊙ m_0])), and
+// For drives c = (c_A, c_B) the MLP gives Δm(c) = 1.7159·tanh(⅔·MLP([c', κ_m ⊙ m_0])),
+// where c' is the background drive with branches A and B set to c_A and c_B, and
 //
-//	Effect(c)      = Σ_u P_u·(Δm_u(c) - Δm_u(0))
+//	Effect(c)      = Σ_u P_u·(Δm_u(c) - Δm_u(0, 0))
 //	Additive(c)    = Effect(c_A, 0) + Effect(0, c_B)
 //	Interaction(c) = Effect(c) - Additive(c)
 //
 // With the default one-step weights P_u = W_y[o][u]·g_u, Effect is exactly how much one
-// step of these drives moves output o (the spike logit) beyond what the memory does
-// without them, starting from m_0. Additive is what a neuron that sums its branches
-// linearly after a per-branch nonlinearity would do; Interaction is what the MLP adds by
-// combining the branches: positive where coincident drive on both branches does more than
-// the sum of each alone (supralinear, like dendritic NMDA spikes), negative where it does
-// less (sublinear, saturation or shunting).
+// step of these drives moves output o (the spike logit), from m_0, compared with the same
+// step with c_A = c_B = 0. With the sustained weights P_u = W_y[o][u]·g_u/(1-κ_u) it is how
+// far output o would move if the drive were held and Δm did not change (the memory's
+// feedback into the MLP ignored): a constant Δm_u makes m_u settle at g_u·Δm_u/(1-κ_u).
+//
+// Additive is what a neuron that adds up its branches, each through its own nonlinearity,
+// would do; Interaction is what the MLP adds by combining them. It is positive where the
+// pair raises the output more (or lowers it less) than the sum of each alone: for
+// excitatory drive, supralinear integration like a dendritic NMDA spike; for two
+// inhibitory drives, sublinear summation of their effects. Negative values are the
+// opposite (e.g. saturation of excitatory drive).
 type Surface struct {
 	// BranchA and BranchB are the two branches; Output the readout row.
 	BranchA, BranchB, Output int
