@@ -103,6 +103,7 @@ func IntegrationSurface(s Surface, o SurfaceOptions) (*Chart, error) {
 	}
 	m["visualMap"] = []any{map[string]any{
 		"type": "continuous", "min": num(zMin), "max": num(zMax), "calculable": true,
+		"precision": labelPrecision(zMin, zMax),
 		"orient": "vertical", "right": 8, "top": "middle", "itemHeight": 200,
 		"inRange": map[string]any{"color": stopsAny(stops)},
 	}}
@@ -116,4 +117,14 @@ func labels(xs []float64) []string {
 		out[i] = fmt.Sprintf("%.3g", v)
 	}
 	return out
+}
+
+// labelPrecision is the number of decimals that shows about three significant digits of a
+// colour bar spanning [lo, hi].
+func labelPrecision(lo, hi float64) int {
+	span := math.Abs(hi - lo)
+	if !(span > 0) || math.IsInf(span, 0) {
+		return 0
+	}
+	return min(max(2-int(math.Floor(math.Log10(span))), 0), 6)
 }
