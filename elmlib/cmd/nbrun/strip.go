@@ -12,27 +12,36 @@ import (
 var executionMetadata = []string{"execution", "ExecuteTime", "collapsed", "scrolled"}
 
 // stripNotebook clears the outputs and execution counts of every code cell and the
-// run-specific cell metadata. It returns the number of outputs removed.
-func stripNotebook(nb *notebook) int {
-	removed := 0
+// run-specific cell metadata. It returns the number of outputs removed and whether
+// anything changed.
+func stripNotebook(nb *notebook) (removed int, changed bool) {
 	for _, cell := range nb.cells {
-		for _, key := range executionMetadata {
-			if md, ok := cell["metadata"].(map[string]any); ok {
-				delete(md, key)
+		if md, ok := cell["metadata"].(map[string]any); ok {
+			for _, key := range executionMetadata {
+				if _, ok := md[key]; ok {
+					delete(md, key)
+					changed = true
+				}
 			}
 		}
 		if cellType(cell) != "code" {
 			continue
 		}
+		list, isList := cell["outputs"].([]any)
+		if !isList || len(list) > 0 || cell["execution_count"] != nil {
+			changed = true
+		}
 		removed += len(outputs(cell))
 		cell["outputs"] = []any{}
 		cell["execution_count"] = nil
 	}
-	return removed
+	return removed, changed
 }
 
-// stripFile strips the notebook at path in place, rewriting it only when something
-// changed. It reports whether the file changed and how many outputs were removed.
+// stripFile strips the notebook at path in place. A notebook that has nothing to strip is
+// left byte for byte as it is, whatever tool wrote it; a stripped one is written the way
+// nbformat writes (sorted keys). It reports whether the file changed and how many outputs
+// were removed.
 func stripFile(path string) (changed bool, removed int, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -42,7 +51,10 @@ func stripFile(path string) (changed bool, removed int, err error) {
 	if err != nil {
 		return false, 0, err
 	}
-	removed = stripNotebook(nb)
+	removed, changed = stripNotebook(nb)
+	if !changed {
+		return false, 0, nil
+	}
 	out, err := nb.encode()
 	if err != nil {
 		return false, 0, fmt.Errorf("%s: encoding the stripped notebook: %w", path, err)

@@ -73,6 +73,23 @@ func TestStripFile(t *testing.T) {
 	}
 }
 
+// A clean notebook written by another tool (keys not sorted, no trailing newline) is not
+// rewritten.
+func TestStripLeavesCleanNotebookAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "clean.ipynb")
+	clean := `{"cells": [{"cell_type": "code", "metadata": {}, "source": ["%%"], ` +
+		`"execution_count": null, "outputs": [], "id": "c0"}], "metadata": {}, ` +
+		`"nbformat": 4, "nbformat_minor": 5}`
+	if err := os.WriteFile(path, []byte(clean), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changed, removed, err := stripFile(path)
+	if err != nil || changed || removed != 0 || string(mustRead(t, path)) != clean {
+		t.Errorf("changed %v, removed %d, err %v, file %q; want the file untouched",
+			changed, removed, err, mustRead(t, path))
+	}
+}
+
 func TestStripBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.ipynb")
