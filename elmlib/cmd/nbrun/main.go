@@ -63,6 +63,7 @@ type result struct {
 	screenshot string
 	chartShots []string
 	charts     int
+	slowest    string
 	problems   []Problem
 	elapsed    time.Duration
 }
@@ -228,6 +229,7 @@ func (o *options) runNotebook(path string) *result {
 		return r
 	}
 	r.problems = append(r.problems, scanNotebook(path, nb)...)
+	r.slowest = slowestCells(nb, 3)
 	if !o.browser {
 		return r
 	}
@@ -284,6 +286,9 @@ func summarize(results []*result, elapsed time.Duration, w io.Writer) int {
 		}
 		fmt.Fprintf(w, "  %s %-40s %6.1fs  %d problems, %d charts\n", status, r.notebook,
 			r.elapsed.Seconds(), len(r.problems), r.charts)
+		if r.slowest != "" {
+			fmt.Fprintf(w, "         slowest: %s\n", r.slowest)
+		}
 		for _, f := range []string{r.executed, r.html, r.screenshot} {
 			if f != "" {
 				fmt.Fprintf(w, "         %s\n", f)

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
+	"time"
 )
 
 // notebook is the part of an .ipynb (nbformat 4) that nbrun reads and rewrites. Fields are
@@ -97,6 +99,41 @@ func executionCount(cell map[string]any) int {
 		return 0
 	}
 	return int(v)
+}
+
+// cellDuration is how long the cell took to execute, from the timings nbclient records in
+// the cell's metadata.execution; 0 when they are missing.
+func cellDuration(cell map[string]any) time.Duration {
+	md, _ := cell["metadata"].(map[string]any)
+	ex, _ := md["execution"].(map[string]any)
+	start, _ := ex["iopub.execute_input"].(string)
+	end, _ := ex["shell.execute_reply"].(string)
+	t0, err0 := time.Parse(time.RFC3339Nano, start)
+	t1, err1 := time.Parse(time.RFC3339Nano, end)
+	if err0 != nil || err1 != nil || t1.Before(t0) {
+		return 0
+	}
+	return t1.Sub(t0)
+}
+
+// slowestCells describes the n slowest cells, e.g. "cell 9 95.2s, cell 11 20.1s".
+func slowestCells(nb *notebook, n int) string {
+	type timing struct {
+		cell int
+		d    time.Duration
+	}
+	var ts []timing
+	for i, c := range nb.cells {
+		if d := cellDuration(c); d > 0 {
+			ts = append(ts, timing{i, d})
+		}
+	}
+	sort.SliceStable(ts, func(a, b int) bool { return ts[a].d > ts[b].d })
+	var parts []string
+	for _, t := range ts[:min(n, len(ts))] {
+		parts = append(parts, fmt.Sprintf("cell %d %.1fs", t.cell, t.d.Seconds()))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // outputs returns the cell's outputs (nil for markdown cells).

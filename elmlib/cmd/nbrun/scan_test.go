@@ -57,6 +57,33 @@ func TestScanExecutedSmokeNotebooks(t *testing.T) {
 	}
 }
 
+func TestSlowestCells(t *testing.T) {
+	nb, err := readNotebook("testdata/executed/ok.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// nbclient 0.7 records whole seconds: in the fixture cell 4 (the chart) ran from
+	// 17:42:25 to 17:42:27 and cell 2 (first compile) from 17:42:24 to 17:42:25.
+	if got := slowestCells(nb, 2); got != "cell 4 2.0s, cell 2 1.0s" {
+		t.Errorf("slowestCells: got %q, want %q", got, "cell 4 2.0s, cell 2 1.0s")
+	}
+	src := `{"nbformat": 4, "cells": [
+	 {"cell_type": "code", "metadata": {"execution": {
+	   "iopub.execute_input": "2026-12-04T17:00:00.000000Z",
+	   "shell.execute_reply": "2026-12-04T17:01:35.250000Z"}}, "source": "a"},
+	 {"cell_type": "code", "metadata": {"execution": {
+	   "iopub.execute_input": "2026-12-04T17:02:00.000000Z",
+	   "shell.execute_reply": "2026-12-04T17:02:02.000000Z"}}, "source": "b"},
+	 {"cell_type": "code", "metadata": {}, "source": "c"}]}`
+	nb, err = parseNotebook("t", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slowestCells(nb, 3); got != "cell 0 95.2s, cell 1 2.0s" {
+		t.Errorf("slowestCells: got %q, want %q", got, "cell 0 95.2s, cell 1 2.0s")
+	}
+}
+
 func TestStderrProblem(t *testing.T) {
 	cases := []struct {
 		stderr string
