@@ -15,10 +15,17 @@
 //     inside;
 //  4. writes a full-page screenshot and one PNG per chart to <out>/png.
 //
+// A cell that runs past -timeout is interrupted (its stderr then says "signal: interrupt")
+// and reported; the remaining cells still run. The page check is nbrun's own rather than
+// plots/browsercheck, because elmlib must not import plots; it injects a small script into
+// a copy of the export, so it also sees errors thrown and assets requested at run time.
+//
 // Usage:
 //
 //	nbrun [-out dir] [-timeout 20m] [-no-browser] notebook.ipynb...
 //	nbrun -strip notebook.ipynb...    clear outputs in place, for committing
+//
+// -strip leaves a notebook that has nothing to strip untouched, byte for byte.
 //
 // It exits 1 when any notebook has a problem, naming the notebook, the cell and the error,
 // and 2 on a usage or set-up error. The kernel inherits nbrun's environment; nbrun puts
