@@ -5,7 +5,7 @@
 //
 // Usage (from the repository root):
 //
-//	go run ./elmlib/cmd/elmbench [-variant v1|v2] [-repeats N] [-torch=false]
+//	go run ./elmlib/cmd/elmbench [-variant v1|v2] [-repeats N] [-rounds N] [-torch=false]
 //	                             [-anchors ../shared/anchors] [-python /usr/bin/python3]
 //
 // Each of our measurements runs in a child process of its own (this binary, re-executed),
@@ -43,6 +43,7 @@ func main() {
 type options struct {
 	variant      string
 	repeats      int
+	rounds       int
 	torch        bool
 	torchT2000   bool
 	anchors      string
@@ -61,6 +62,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&o.variant, "variant", "v1",
 		"ELM variant: v1 (ELM v1, the published Branch-ELM) or v2 (Branch-ELM v2)")
 	fs.IntVar(&o.repeats, "repeats", 10, "timed runs per measurement (after 2 warm-up runs)")
+	fs.IntVar(&o.rounds, "rounds", 1, "repeat everything; each cell is the best round's median")
 	fs.BoolVar(&o.torch, "torch", true, "also time PyTorch through bench_torch.py")
 	fs.BoolVar(&o.torchT2000, "torch-t2000", true, "also time PyTorch's fast path at T = 2000")
 	fs.StringVar(&o.anchors, "anchors", "../shared/anchors", "directory holding bench_torch.py")
@@ -76,8 +78,8 @@ func run(args []string, out io.Writer) error {
 	if o.variant != "v1" && o.variant != "v2" {
 		return fmt.Errorf("-variant %q, want v1 or v2", o.variant)
 	}
-	if o.repeats < 1 {
-		return fmt.Errorf("-repeats %d, want at least 1", o.repeats)
+	if o.repeats < 1 || o.rounds < 1 {
+		return fmt.Errorf("-repeats %d and -rounds %d, want at least 1", o.repeats, o.rounds)
 	}
 	if o.child != "" {
 		res, err := measure(o)
@@ -146,7 +148,8 @@ func torchTimes(o options, steps int, impls string) (map[string]torchRow, string
 	}
 	cmd := exec.Command(o.python, script, "--impls", impls, "--threads",
 		fmt.Sprint(o.torchThreads), "--configs", config, "--T", fmt.Sprint(steps), "--batch",
-		fmt.Sprint(o.batch), "--repeats", fmt.Sprint(o.repeats), "--json-out", tmp.Name())
+		fmt.Sprint(o.batch), "--repeats", fmt.Sprint(o.repeats), "--rounds", fmt.Sprint(o.rounds),
+		"--json-out", tmp.Name())
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
