@@ -52,13 +52,18 @@
 // shared fixtures within 8× the deviation the fixtures record for a float32 PyTorch run, and
 // with a per-step autodiff formulation on random configurations to float32 rounding.
 //
-// # Speed (2026-12-04, 2-core AMD EPYC VM shared with other jobs; elmlib/cmd/elmbench)
+// # Speed
 //
-// NeuronIO configuration, T = 500, batch 8, p = 0.01: forward about 17-25 ms, training
-// step (forward, loss, backward, Adam) about 52-70 ms, build+compile 0.06 s; T = 2000
-// training step about 200 MB peak RSS. Where the time goes is described in gomlxfix's
-// kernels.go: simplego's small matmul kernel (about 1 GFLOP/s) is about 40 % of a training
-// step, the per-event gather/scatter about 15 %.
+// elmlib/cmd/elmbench, 2026-12-04, 2-core AMD EPYC VM shared with other jobs (load 8-10),
+// NeuronIO configuration, batch 8, p = 0.01, best of 3 rounds of medians of 7, CPU time
+// (wall time was dominated by the other load): training step (forward, loss, backward,
+// Adam) T = 500 58.5 ms, 0.72x PyTorch's fast path and 0.22x its per-step path; forward
+// 19.1 ms, 0.80x and 0.09x; forward+backward T = 2000 4.3x T = 500; build+compile 0.06 s;
+// peak RSS of a T = 2000 training step 201 MB. With GOMLX_BACKEND=go:ops_sequential,
+// parallelism=0 (no goroutine per small matmul) the same steps took 45.8 ms and 13.8 ms.
+// Where the rest of the time goes is described in gomlxfix's kernels.go: simplego's
+// matmul kernels (about 1.2 GFLOP/s) are about 40 % of a training step, the per-event
+// gather/scatter about 20 %.
 //
 // # Limitations
 //
