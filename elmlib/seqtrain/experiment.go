@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -141,6 +142,17 @@ func (e Experiment) RunCached(path string) (*Results, error) {
 		return nil, fmt.Errorf("seqtrain: %w", err)
 	}
 	return res, WriteResults(path, res)
+}
+
+// CachePath returns the file in dir that RunCached should use for this experiment:
+// "<task>-<steps>steps-<hash>.json", the hash taken over the experiment's JSON form, so that
+// a notebook and the longrange command with the same settings share results.
+func (e Experiment) CachePath(dir string) string {
+	j, _ := json.Marshal(e) // plain values only: cannot fail
+	h := fnv.New64a()
+	h.Write(j)
+	return filepath.Join(dir, fmt.Sprintf("%s-%dsteps-%016x.json", e.Task, e.Budget.Steps,
+		h.Sum64()))
 }
 
 func sameExperiment(a, b Experiment) bool {

@@ -295,6 +295,11 @@ func TestResultsFiles(t *testing.T) {
 	}
 	changed := res.Experiment
 	changed.Budget.Steps = 11
+	p1, p2 := res.Experiment.CachePath(dir), changed.CachePath(dir)
+	if p1 == p2 || !strings.HasPrefix(p1, filepath.Join(dir, "no-such-task-10steps-")) ||
+		p1 != sampleResults().Experiment.CachePath(dir) {
+		t.Errorf("cache paths %s, %s", p1, p2)
+	}
 	if _, err := changed.RunCached(path); err == nil ||
 		!strings.Contains(err.Error(), `unknown task "no-such-task"`) {
 		t.Errorf("changed experiment should run (and fail): %v", err)

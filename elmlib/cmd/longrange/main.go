@@ -47,6 +47,11 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	switch ext := strings.ToLower(filepath.Ext(*out)); ext {
+	case ".md", ".csv", ".json":
+	default:
+		return fmt.Errorf("-out %s: unknown extension %q (want .md, .csv or .json)", *out, ext)
+	}
 	taus, err := floats(*tauMax)
 	if err != nil {
 		return fmt.Errorf("-taumax: %w", err)
@@ -57,6 +62,9 @@ func run(args []string) error {
 			kinds = append(kinds, k)
 		}
 	}
+	if len(kinds) == 2 && kinds[0] != kinds[1] {
+		kinds = nil // both, written as the notebook writes it, so that both share result files
+	}
 	var all []*seqtrain.Results
 	for _, task := range strings.Split(*tasks, ",") {
 		e := seqtrain.Experiment{Task: strings.TrimSpace(task), TrainExamples: *train,
@@ -66,8 +74,7 @@ func run(args []string) error {
 		if !*quiet {
 			e.Progress = progress(*steps)
 		}
-		name := fmt.Sprintf("%s-%dx%d-s%d.json", e.Task, *train, *steps, *seed)
-		res, err := e.RunCached(filepath.Join(*cache, name))
+		res, err := e.RunCached(e.CachePath(*cache))
 		if !*quiet {
 			fmt.Fprintln(os.Stderr)
 		}
