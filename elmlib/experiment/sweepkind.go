@@ -210,6 +210,11 @@ func (c *teacherRunConfig) dataOptions() (DataOptions, error) {
 // τ_m before (TauMInit) and after training (TauM), the training curve (one point per step
 // of the history, Eval the held-out spike AUC where measured) and the parameter count.
 // Cancelling ctx stops training after the current step; the run's checkpoints stay.
+//
+// Limitations: TrainNeuronIO checkpoints every 500 steps and at the end, and writes the
+// training history only when it finishes, so a run killed mid-way resumes from its last
+// 500-step checkpoint and its curve then starts after that checkpoint. Paths in the
+// configuration (runs_dir, data.cache_dir) are part of the run's ID.
 func TeacherRun(ctx context.Context, run sweep.Run) (*sweep.Result, error) {
 	c, err := decodeTeacherConfig(run.Config)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/elmneuron/elm/elmlib"
@@ -176,6 +177,36 @@ func TestTeacherRunCancelled(t *testing.T) {
 	if _, err := TeacherRun(ctx, runs[0]); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled run returned %v, want context.Canceled", err)
 	}
+
+	// Cancelled during training (ctx.Err is asked once before training and once per step):
+	// the run stops at step 3 with ctx's error and leaves no finished history; run
+	// again, it trains all 4 steps.
+	mid := &countdownCtx{Context: context.Background()}
+	mid.left.Store(3)
+	if _, err := TeacherRun(mid, runs[0]); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run cancelled mid-training returned %v, want context.Canceled", err)
+	}
+	if _, err := ReadHistory(filepath.Join(dir, "runs", runs[0].ID)); !errors.Is(err,
+		os.ErrNotExist) {
+		t.Errorf("cancelled run left a history: %v", err)
+	}
+	res, err := TeacherRun(context.Background(), runs[0])
+	if err != nil || len(res.Curve) != 4 || res.Curve[3].Step != 4 {
+		t.Fatalf("run after the cancelled one: %v, curve %v", err, res.Curve)
+	}
+}
+
+// countdownCtx reports context.Canceled once Err has been asked more than left times.
+type countdownCtx struct {
+	context.Context
+	left atomic.Int32
+}
+
+func (c *countdownCtx) Err() error {
+	if c.left.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
 }
 
 func TestTeacherConfigErrors(t *testing.T) {
