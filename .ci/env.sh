@@ -8,8 +8,9 @@ export ELM_ROOT
 export PATH=/usr/local/go/bin:$HOME/go/bin:$PATH:/usr/sbin:/sbin
 export GOTOOLCHAIN=local
 export GOFLAGS=${GOFLAGS:--buildvcs=false}
-# The parallel executor of the pure-Go backend deadlocks on 2 cores.
-export GOMLX_BACKEND=${GOMLX_BACKEND:-go:ops_sequential}
+# The pure-Go backend with the sequential executor (the parallel one deadlocks on 2 cores)
+# and no kernel worker goroutines: elmlib/internal/gomlxfix.DefaultBackendConfig.
+export GOMLX_BACKEND=${GOMLX_BACKEND:-go:ops_sequential,parallelism=0}
 export DEBIAN_FRONTEND=noninteractive
 
 # ci_step NAME: prints a timestamped step header.

@@ -30,7 +30,7 @@
 // It exits 1 when any notebook has a problem, naming the notebook, the cell and the error,
 // and 2 on a usage or set-up error. The kernel inherits nbrun's environment; nbrun puts
 // /usr/local/go/bin and $HOME/go/bin on PATH (the kernel needs go and goimports) and sets
-// GOMLX_BACKEND=go:ops_sequential unless it is set.
+// GOMLX_BACKEND to the library's default (gomlxfix.DefaultBackendConfig) unless it is set.
 //
 // Limitations: notebooks run one after another (each kernel compiles Go, which is the slow
 // part on 2 cores); canvas charts are only checked to contain a canvas, not its pixels; the
@@ -47,6 +47,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/elmneuron/elm/elmlib/internal/gomlxfix"
 )
 
 // options are nbrun's settings, from flags.
@@ -208,7 +210,7 @@ func setupEnv() {
 	}
 	os.Setenv("PATH", path)
 	if os.Getenv("GOMLX_BACKEND") == "" {
-		os.Setenv("GOMLX_BACKEND", "go:ops_sequential")
+		os.Setenv("GOMLX_BACKEND", gomlxfix.DefaultBackendConfig)
 	}
 }
 
