@@ -76,3 +76,34 @@ func TestNotebookHelpers(t *testing.T) {
 		t.Errorf("EnvInt unset = %d, want 7", v)
 	}
 }
+
+func TestTrainNeuronIOReplaysHistory(t *testing.T) {
+	dir := t.TempDir()
+	cfg := teacher.DefaultConfig()
+	cfg.NumSims, cfg.DurationMS = 6, 400
+	d, err := experiment.TeacherData(experiment.DataOptions{CacheDir: dir, Teacher: cfg,
+		NumTest: 1, NumVal: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := experiment.RunOptions{Dir: filepath.Join(dir, "run"), Steps: 3, BatchSize: 2,
+		Window: 100, EvalEvery: -1}
+	var calls int
+	o.OnProgress = func(experiment.Progress) { calls++ }
+	m := elmlib.NeuronIOSynapseTraceConfig(2)
+	run, err := TrainNeuronIO("t", m, d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.TrainedNow != 3 || calls != 3 {
+		t.Fatalf("trained %d steps with %d progress calls, want 3 and 3", run.TrainedNow, calls)
+	}
+	again, err := TrainNeuronIO("t", m, d, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.TrainedNow != 0 || len(again.History.Loss) != 3 || calls != 3 {
+		t.Errorf("second call trained %d, history %d losses, %d callbacks; want 0, 3, 3",
+			again.TrainedNow, len(again.History.Loss), calls)
+	}
+}
