@@ -128,6 +128,10 @@ func RunLocal(ctx context.Context, st *Store, name string, runs []Run,
 		}
 	}
 	close(jobs)
+	if firstErr == nil && next < len(status.Pending) {
+		// Cancelled while no run was in flight: the loop ended before the Done case.
+		firstErr = ctx.Err()
+	}
 
 	rep := &Report{Progress: t.p}
 	for _, r := range runs {
