@@ -9,9 +9,9 @@
 //
 //	exp := seqtrain.Experiment{Task: "fashion-mnist-row", TrainExamples: 4096,
 //		TestExamples: 512, Budget: seqtrain.Budget{Steps: 300}}
-//	res, err := exp.RunCached("build/longrange/fmnist-row.json") // a file hit skips training
+//	res, err := exp.RunCached(exp.CachePath("build/longrange")) // a file hit skips training
 //	if err != nil { ... }
-//	fmt.Print(res.Markdown())
+//	fmt.Print(seqtrain.Markdown(res))
 //
 // Both models read the same seeded stream of training batches (Set.Shuffled), use Adam
 // with the same constant learning rate, and are scored by the same evaluation code: the
