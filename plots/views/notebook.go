@@ -41,3 +41,21 @@ func BusiestSimulation(sims []*data.Simulation) int {
 	}
 	return best
 }
+
+// BusiestWindow returns the start (a multiple of 100 ms) of the window of steps bins of sim
+// that holds the most output spikes, the earliest on ties; 0 when sim is shorter than steps.
+func BusiestWindow(sim *data.Simulation, steps int) int {
+	best, bestN := 0, -1
+	for start := 0; start+steps <= sim.Duration; start += 100 {
+		n := 0
+		for _, t := range sim.OutputSpikes {
+			if int(t) >= start && int(t) < start+steps {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = start, n
+		}
+	}
+	return best
+}

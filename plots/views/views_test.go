@@ -63,6 +63,13 @@ func TestNotebookHelpers(t *testing.T) {
 	if i := BusiestSimulation(sims); i != 2 {
 		t.Errorf("BusiestSimulation = %d, want 2 (12 spikes; 30 is over the 24 filter)", i)
 	}
+	sim := &data.Simulation{Duration: 1000, OutputSpikes: []int32{50, 420, 450, 480, 900}}
+	if s := BusiestWindow(sim, 300); s != 200 {
+		t.Errorf("BusiestWindow = %d, want 200 (the earliest 300-ms window with 3 spikes)", s)
+	}
+	if s := BusiestWindow(sim, 2000); s != 0 {
+		t.Errorf("BusiestWindow longer than the simulation = %d, want 0", s)
+	}
 	t.Setenv("GONB_DIR", "/nb")
 	if p := Path("../build"); p != filepath.Clean("/build") {
 		t.Errorf("Path(../build) = %q under GONB_DIR=/nb", p)
