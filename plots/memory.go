@@ -229,7 +229,7 @@ func MemoryHeatmap(m [][]float64, tauM []float64, o MemoryOptions) (*Chart, erro
 	opt["visualMap"] = []any{map[string]any{
 		"type": "continuous", "min": num(-absMax), "max": num(absMax), "calculable": true,
 		"precision": labelPrecision(-absMax, absMax),
-		"orient": "vertical", "right": 8, "top": "middle", "itemHeight": 180,
+		"orient":    "vertical", "right": 8, "top": "middle", "itemHeight": 180,
 		"text":    []any{"m_t", ""},
 		"inRange": map[string]any{"color": stopsAny(divergingStops)},
 	}}

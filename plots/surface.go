@@ -104,7 +104,7 @@ func IntegrationSurface(s Surface, o SurfaceOptions) (*Chart, error) {
 	m["visualMap"] = []any{map[string]any{
 		"type": "continuous", "min": num(zMin), "max": num(zMax), "calculable": true,
 		"precision": labelPrecision(zMin, zMax),
-		"orient": "vertical", "right": 8, "top": "middle", "itemHeight": 200,
+		"orient":    "vertical", "right": 8, "top": "middle", "itemHeight": 200,
 		"inRange": map[string]any{"color": stopsAny(stops)},
 	}}
 	setGrid(m, map[string]any{"left": 75, "right": 110, "top": 75, "bottom": 60})
