@@ -132,19 +132,36 @@ func TestPathfinderConfigErrors(t *testing.T) {
 	}
 }
 
-// printPathfinder renders an image as text, for eyeballing with go test -v -run Print.
+// TestPathfinderPrint renders an image as text, for eyeballing with go test -v -run Print,
+// and checks that every pixel is background, dash or marker grey and that both markers
+// are drawn.
 func TestPathfinderPrint(t *testing.T) {
 	if !testing.Verbose() {
 		t.Skip("only with -v")
 	}
-	ex, _ := NewPathfinderImage(DefaultPathfinder(32, 14), 1, 1)
+	ex, err := NewPathfinderImage(DefaultPathfinder(32, 14), 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	glyph := map[uint8]byte{0: '.', DashGrey: '#', MarkerGrey: 'O'}
 	var sb strings.Builder
+	markers := 0
 	for y := 0; y < ex.Size; y++ {
 		for x := 0; x < ex.Size; x++ {
-			sb.WriteByte(map[uint8]byte{0: '.', DashGrey: '#',
-				MarkerGrey: 'O'}[ex.Pixels[y*ex.Size+x]])
+			v := ex.Pixels[y*ex.Size+x]
+			g, ok := glyph[v]
+			if !ok {
+				t.Fatalf("pixel (%d, %d) = %d, want 0, %d or %d", x, y, v, DashGrey, MarkerGrey)
+			}
+			if v == MarkerGrey {
+				markers++
+			}
+			sb.WriteByte(g)
 		}
 		sb.WriteByte('\n')
+	}
+	if markers == 0 {
+		t.Error("no marker pixels drawn")
 	}
 	t.Logf("label %d\n%s", ex.Label, sb.String())
 }
