@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -229,25 +230,13 @@ func TestImageSequences(t *testing.T) {
 			t.Errorf("permutation %v misses pixel %d", perm, p)
 		}
 	}
-	if again := PixelPermutation(6, 3); !equalInts(again, perm) {
+	if again := PixelPermutation(6, 3); !slices.Equal(again, perm) {
 		t.Errorf("permutation not fixed by seed: %v then %v", perm, again)
 	}
 
 	if _, err := im.Sequences("tiny", ImageEncoding{Bins: 1}); err == nil {
 		t.Error("bins 1 accepted")
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestIterators(t *testing.T) {
@@ -275,7 +264,7 @@ func TestIterators(t *testing.T) {
 		}
 		sizes = append(sizes, b.Size)
 	}
-	if !equalInts(sizes, []int{4, 4, 2}) {
+	if !slices.Equal(sizes, []int{4, 4, 2}) {
 		t.Errorf("eval batch sizes %v, want [4 4 2]", sizes)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,7 +63,7 @@ func compareTensor(t *testing.T, key string, g *Tensor, w jsonTensor) {
 		t.Errorf("%s: missing", key)
 		return
 	}
-	if g.DType != w.DType || !equalInts(g.Shape, w.Shape) {
+	if g.DType != w.DType || !slices.Equal(g.Shape, w.Shape) {
 		t.Errorf("%s: dtype %s shape %v, want %s %v", key, g.DType, g.Shape, w.DType, w.Shape)
 		return
 	}
@@ -92,18 +93,6 @@ func compareTensor(t *testing.T, key string, g *Tensor, w jsonTensor) {
 			return
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // rewriteZip copies the fixture archive with edit applied to each member (nil drops it).
@@ -227,7 +216,7 @@ func TestFlatIndices(t *testing.T) {
 	// Storage [[0,1],[2,3],[4,5]] viewed transposed: shape [2,3], stride [1,2].
 	got := flatIndices([]int{2, 3}, []int{1, 2}, 0, 6)
 	want := []int{0, 2, 4, 1, 3, 5}
-	if !equalInts(got, want) {
+	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
