@@ -1,6 +1,7 @@
 package elmlib
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -186,5 +187,29 @@ func TestNoHiddenLayer(t *testing.T) {
 	err = m.SetImplementation("quantum")
 	if err == nil || !strings.Contains(err.Error(), "quantum") {
 		t.Errorf("unknown implementation: %v", err)
+	}
+}
+
+// TestArrayAt checks row-major indexing on a [2, 3] array (element (i, j) holds 10·i + j)
+// and that a wrong number of indices or an index beyond its axis panics instead of
+// reading another element.
+func TestArrayAt(t *testing.T) {
+	a := Array{Shape: []int{2, 3}, Data: []float32{0, 1, 2, 10, 11, 12}}
+	if got := a.At(1, 2); got != 12 {
+		t.Errorf("At(1, 2) = %v, want 12", got)
+	}
+	if got := a.At(0, 1); got != 1 {
+		t.Errorf("At(0, 1) = %v, want 1", got)
+	}
+	for i, idx := range [][]int{{0, 3}, {1}, {0, 0, 0}, {-1, 0}} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "[2 3]") {
+					t.Errorf("case %d: At%v recovered %v, want a panic naming shape [2 3]",
+						i, idx, r)
+				}
+			}()
+			a.At(idx...)
+		}()
 	}
 }

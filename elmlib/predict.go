@@ -19,10 +19,20 @@ type Array struct {
 	Data  []float32
 }
 
-// At returns the element at the given indices (one per axis).
+// At returns the element at the given indices (one per axis). Like indexing a slice, it
+// panics with the shape and indices when their number or any index is out of range
+// (without the check a wrong index on one axis would silently read another element).
 func (a Array) At(idx ...int) float32 {
+	if len(idx) != len(a.Shape) {
+		panic(fmt.Sprintf("elmlib: Array.At got %d indices %v for shape %v", len(idx), idx,
+			a.Shape))
+	}
 	off := 0
 	for i, d := range a.Shape {
+		if idx[i] < 0 || idx[i] >= d {
+			panic(fmt.Sprintf("elmlib: Array.At index %v out of range for shape %v", idx,
+				a.Shape))
+		}
 		off = off*d + idx[i]
 	}
 	return a.Data[off]
