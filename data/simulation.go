@@ -30,7 +30,8 @@ func (s *Simulation) Validate() error {
 		return fmt.Errorf("data: simulation duration %d ms must be positive", s.Duration)
 	}
 	if len(s.SomaMV) != s.Duration {
-		return fmt.Errorf("data: soma voltage has %d samples, want duration %d", len(s.SomaMV), s.Duration)
+		return fmt.Errorf("data: soma voltage has %d samples, want duration %d",
+			len(s.SomaMV), s.Duration)
 	}
 	if s.NumExcitatory < 0 || s.NumExcitatory > len(s.InputSpikes) {
 		return fmt.Errorf("data: %d excitatory inputs out of %d", s.NumExcitatory, len(s.InputSpikes))

@@ -40,7 +40,8 @@ func TestROCCurveTies(t *testing.T) {
 		!equalSlices(r.TPR, []float64{0, 1.0 / 3, 2.0 / 3, 1, 1}) {
 		t.Errorf("curve FPR %v TPR %v", r.FPR, r.TPR)
 	}
-	if !math.IsInf(r.Thresholds[0], 1) || !equalSlices(r.Thresholds[1:], []float64{0.8, 0.4, 0.35, 0.1}) {
+	if !math.IsInf(r.Thresholds[0], 1) ||
+		!equalSlices(r.Thresholds[1:], []float64{0.8, 0.4, 0.35, 0.1}) {
 		t.Errorf("thresholds %v", r.Thresholds)
 	}
 	if got := r.AUC(); !near(got, 0.75) {
@@ -81,7 +82,8 @@ func TestDropIntermediate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !equalSlices(r.FPR, []float64{0, 0, 0, 1}) || !equalSlices(r.TPR, []float64{0, 1.0 / 3, 1, 1}) ||
+	if !equalSlices(r.FPR, []float64{0, 0, 0, 1}) ||
+		!equalSlices(r.TPR, []float64{0, 1.0 / 3, 1, 1}) ||
 		!equalSlices(r.Thresholds[1:], []float64{5, 3, 1}) {
 		t.Errorf("FPR %v TPR %v thresholds %v", r.FPR, r.TPR, r.Thresholds)
 	}
