@@ -15,10 +15,11 @@ import (
 	"github.com/elmneuron/elm/elmlib/metrics"
 )
 
-// NeuronIO output scaling of the authors: channel 1 is (v + SomaOffsetMV)·SomaScale.
+// NeuronIO output scaling of the authors: channel 1 is (v + SomaOffsetMV)·SomaScale. The
+// values are elmlib's, which the training loss applies.
 const (
-	SomaOffsetMV = 67.7
-	SomaScale    = 0.1
+	SomaOffsetMV = elmlib.SomaOffsetMV
+	SomaScale    = elmlib.SomaScale
 )
 
 // ModelPredictor adapts a NeuronIO model (spike logit in output 0, soma in training scale in
