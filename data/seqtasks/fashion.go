@@ -24,6 +24,7 @@ const (
 	Test
 )
 
+// String returns "train" or "test".
 func (s Split) String() string {
 	if s == Test {
 		return "test"
