@@ -14,6 +14,6 @@
 //
 // Limitations: every window lies inside one simulation (no padding, no windows across
 // recordings), so simulations must be at least a window long, and all simulations of a
-// sampler must have the same inputs. This package imports nothing of elmlib: data flows
-// to the model, not back.
+// sampler must have the same number of inputs. This package imports nothing of elmlib:
+// data flows to the model, not back.
 package data
