@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/elmneuron/elm/elmlib/internal/atomicfile"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
 )
@@ -37,12 +38,8 @@ func writeConfigFile(dir string, cfg Config) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("elmlib: creating checkpoint directory: %w", err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("elmlib: writing %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("elmlib: writing %s: %w", path, err)
+	if err := atomicfile.Write(path, data); err != nil {
+		return fmt.Errorf("elmlib: %w", err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/elmneuron/elm/data"
 	"github.com/elmneuron/elm/elmlib"
+	"github.com/elmneuron/elm/elmlib/internal/atomicfile"
 	"github.com/elmneuron/elm/elmlib/metrics"
 )
 
@@ -214,26 +215,10 @@ func (h *History) write(dir string) error {
 	return writeAtomic(filepath.Join(dir, HistoryFile), b)
 }
 
-// writeAtomic writes b to path through a temporary file and a rename.
+// writeAtomic writes b to path atomically (package atomicfile).
 func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := atomicfile.Write(path, b); err != nil {
 		return fmt.Errorf("experiment: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("experiment: writing %s: %w", path, err)
 	}
 	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/elmneuron/elm/elmlib/internal/atomicfile"
 )
 
 // WriteResults writes res as indented JSON to path, through a temporary file renamed into
@@ -24,21 +26,10 @@ func WriteResults(path string, res *Results) error {
 	return writeAtomic(path, append(b, '\n'))
 }
 
+// writeAtomic writes b to path atomically (package atomicfile).
 func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".seqtrain-*")
-	if err != nil {
+	if err := atomicfile.Write(path, b); err != nil {
 		return fmt.Errorf("seqtrain: %w", err)
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("seqtrain: writing %s: %w", path, err)
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/elmneuron/elm/elmlib/internal/atomicfile"
 )
 
 // plan is the stored list of the most recently planned sweep's runs.
@@ -144,7 +146,7 @@ func (s *Store) StrayTemps() ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".tmp-") {
+		if strings.HasPrefix(e.Name(), atomicfile.TempPrefix) {
 			out = append(out, e.Name())
 		}
 	}

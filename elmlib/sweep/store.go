@@ -10,7 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"github.com/elmneuron/elm/elmlib/internal/atomicfile"
 )
 
 // StoreVersion is the format version of stores and store files this package reads and
@@ -224,56 +225,27 @@ func open(path, format string) ([]byte, error) {
 	return env.Payload, nil
 }
 
-// writeAtomic writes data to dir/name through a fsynced temporary file. With replace it
+// writeAtomic writes data to dir/name atomically (package atomicfile). With replace it
 // renames over an existing file; without, it links and reports written=false if the file
 // exists already.
 func writeAtomic(dir, name string, data []byte, replace bool) (written bool, err error) {
-	f, err := os.CreateTemp(dir, ".tmp-"+name+"-*")
-	if err != nil {
-		return false, fmt.Errorf("sweep: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a rename this fails harmlessly
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return false, fmt.Errorf("sweep: writing %s: %w", tmp, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return false, fmt.Errorf("sweep: syncing %s: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		return false, fmt.Errorf("sweep: closing %s: %w", tmp, err)
-	}
-
-	final := filepath.Join(dir, name)
+	path := filepath.Join(dir, name)
 	if replace {
-		err = os.Rename(tmp, final)
+		err = atomicfile.Write(path, data)
+		written = err == nil
 	} else {
-		err = os.Link(tmp, final)
-		if errors.Is(err, fs.ErrExist) {
-			return false, nil
-		}
-		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) {
-			return false, fmt.Errorf("sweep: %s does not support hard links, which the store"+
-				" needs to add results without overwriting: %w", dir, err)
-		}
+		written, err = atomicfile.Create(path, data)
 	}
 	if err != nil {
 		return false, fmt.Errorf("sweep: %w", err)
 	}
-	return true, syncDir(dir)
+	return written, nil
 }
 
 // syncDir fsyncs a directory so that a rename or link in it is durable.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return fmt.Errorf("sweep: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
-		return fmt.Errorf("sweep: syncing %s: %w", dir, err)
 	}
 	return nil
 }
