@@ -5,32 +5,14 @@ import (
 	"testing"
 
 	"github.com/elmneuron/elm/data"
+	"github.com/elmneuron/elm/elmlib/internal/fastpath"
 )
 
-// neuronIOBatch returns a random signed NeuronIO batch with spikes at rate p per input
-// and step, and random targets.
+// randomNeuronIOBatch returns a random signed NeuronIO batch with spikes at rate p per
+// input and step, and random targets: fastpath.SpikeBatch (the workload of
+// bench_torch.py) with a fixed seed.
 func randomNeuronIOBatch(size, steps int, p float64) *data.Batch {
-	rng := rand.New(rand.NewPCG(1, 2))
-	b := &data.Batch{Size: size, Steps: steps, Channels: NeuronIOInputs, Events: &data.Events{},
-		Spike: make([]float32, size*steps), Soma: make([]float32, size*steps)}
-	for s := range size {
-		for t := range steps {
-			for c := range NeuronIOInputs {
-				if rng.Float64() < p {
-					v := float32(1)
-					if c >= NeuronIOInputs/2 {
-						v = -1
-					}
-					b.Events.Add(t, s, c, v)
-				}
-			}
-			b.Soma[s*steps+t] = float32(-70 + 10*rng.Float64())
-			if rng.Float64() < 0.01 {
-				b.Spike[s*steps+t] = 1
-			}
-		}
-	}
-	return b
+	return fastpath.SpikeBatch(NeuronIOInputs, size, steps, p, rand.New(rand.NewPCG(1, 2)))
 }
 
 // BenchmarkPredictT500: forward (with trajectories) of each implementation, NeuronIO
