@@ -196,15 +196,33 @@ func TestLearnsSignOfSum(t *testing.T) {
 	}
 }
 
+// TestLayerPathTrains trains through GoMLX's lstm layer (gradients from gomlxfix) and
+// through the package's own cell, from the same seed on the same batches: the per-step
+// losses must agree, since both run the same equations on the same weights.
 func TestLayerPathTrains(t *testing.T) {
-	cfg := Config{Inputs: 2, Hidden: 4, Classes: 2, UseLayer: true}
-	m, err := NewClassifier(cfg, 0.01, 1)
-	if err != nil {
-		t.Fatal(err)
+	var losses [2][]float64
+	for i, layer := range []bool{true, false} {
+		cfg := Config{Inputs: 2, Hidden: 4, Classes: 2, UseLayer: layer}
+		m, err := NewClassifier(cfg, 0.01, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := &signOfSum{rng: rand.New(rand.NewPCG(1, 1)), size: 8, steps: 5}
+		stats, err := m.Train(src, 3, nil)
+		if err != nil {
+			t.Fatalf("UseLayer %v: %v", layer, err)
+		}
+		losses[i] = stats.Losses
 	}
-	src := &signOfSum{rng: rand.New(rand.NewPCG(1, 1)), size: 8, steps: 5}
-	if _, err := m.Train(src, 3, nil); err != nil {
-		t.Fatalf("GoMLX layer path with gomlxfix gradients: %v", err)
+	if len(losses[0]) != 3 || len(losses[1]) != 3 {
+		t.Fatalf("losses %v (layer) and %v (own cell), want 3 steps each", losses[0], losses[1])
+	}
+	t.Logf("losses through the layer %v, through the own cell %v", losses[0], losses[1])
+	for s := range 3 {
+		if math.Abs(losses[0][s]-losses[1][s]) > 1e-5 {
+			t.Errorf("step %d: loss %v through the layer, %v through the own cell", s,
+				losses[0][s], losses[1][s])
+		}
 	}
 }
 
