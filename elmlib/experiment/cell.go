@@ -157,8 +157,13 @@ func rows(flat []float64, n int) [][]float64 {
 }
 
 // Update returns Δm = 1.7159·tanh(⅔·MLP([drive, κ_m ⊙ mPrev])) for a branch drive
-// [branches] and the previous memory [memory].
+// [branches] and the previous memory [memory]. It panics, naming both lengths, when a
+// length is wrong (a longer drive would otherwise be cut silently).
 func (c *Cell) Update(drive, mPrev []float64) []float64 {
+	if len(drive) != c.NumBranch || len(mPrev) != c.NumMemory {
+		panic(fmt.Sprintf("experiment: Cell.Update got drive [%d] and memory [%d], "+
+			"want [%d] and [%d]", len(drive), len(mPrev), c.NumBranch, c.NumMemory))
+	}
 	z := make([]float64, 0, c.NumBranch+c.NumMemory)
 	z = append(z, drive...)
 	for u, m := range mPrev {
@@ -214,8 +219,13 @@ func (c *Cell) Run(drives [][]float64, m0 []float64) [][]float64 {
 	return out
 }
 
-// Readout returns y = W_y m + b_y [outputs] for a memory state m [memory].
+// Readout returns y = W_y m + b_y [outputs] for a memory state m [memory]. It panics when
+// m has the wrong length.
 func (c *Cell) Readout(m []float64) []float64 {
+	if len(m) != c.NumMemory {
+		panic(fmt.Sprintf("experiment: Cell.Readout got memory [%d], want [%d]", len(m),
+			c.NumMemory))
+	}
 	y := append([]float64(nil), c.BY...)
 	for o, row := range c.WY {
 		for u, w := range row {

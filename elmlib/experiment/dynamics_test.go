@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -457,5 +458,40 @@ func TestLoadInspectModel(t *testing.T) {
 	if _, err := LoadInspectModel(InspectOptions{CheckpointDir: run,
 		PyTorchPath: published1}); err == nil || !strings.Contains(err.Error(), "history") {
 		t.Errorf("corrupt history: %v", err)
+	}
+}
+
+// TestCellWrongLengthsPanic checks that Update and Readout refuse a drive or memory of the
+// wrong length with a message naming the lengths, instead of cutting or misreading it.
+func TestCellWrongLengthsPanic(t *testing.T) {
+	c, err := NewCell(smallModel(t, elmlib.BranchTrace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, nm := c.NumBranch, c.NumMemory
+	cases := []struct {
+		what string
+		call func()
+	}{
+		{"longer drive", func() { c.Update(make([]float64, nb+1), make([]float64, nm)) }},
+		{"shorter memory", func() { c.Update(make([]float64, nb), make([]float64, nm-1)) }},
+		{"readout memory", func() { c.Readout(make([]float64, nm+1)) }},
+	}
+	for i, tc := range cases {
+		func() {
+			defer func() {
+				r := recover()
+				msg := fmt.Sprint(r)
+				if r == nil || !strings.Contains(msg, "experiment: Cell.") ||
+					!strings.Contains(msg, "want [") {
+					t.Errorf("case %d (%s): recovered %v, want a panic naming the lengths",
+						i, tc.what, r)
+				}
+			}()
+			tc.call()
+		}()
+	}
+	if got := len(c.Update(make([]float64, nb), make([]float64, nm))); got != nm {
+		t.Errorf("Update with the right lengths returned %d values, want %d", got, nm)
 	}
 }
