@@ -574,19 +574,27 @@ func (u *unpickler) put(k int64) error {
 	return nil
 }
 
-func (u *unpickler) appendOp(op byte) error {
-	var items []any
-	if op == 'a' {
+// popItems pops the operands of an append or setitem opcode: n values for the single form
+// (op == single), else everything down to the mark. They are returned in stack order.
+func (u *unpickler) popItems(op, single byte, n int) ([]any, error) {
+	if op != single {
+		return u.popMark()
+	}
+	items := make([]any, n)
+	for i := n - 1; i >= 0; i-- {
 		v, err := u.pop()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		items = []any{v}
-	} else {
-		var err error
-		if items, err = u.popMark(); err != nil {
-			return err
-		}
+		items[i] = v
+	}
+	return items, nil
+}
+
+func (u *unpickler) appendOp(op byte) error {
+	items, err := u.popItems(op, 'a', 1)
+	if err != nil {
+		return err
 	}
 	t, err := u.top()
 	if err != nil {
@@ -601,22 +609,9 @@ func (u *unpickler) appendOp(op byte) error {
 }
 
 func (u *unpickler) setItemOp(op byte) error {
-	var items []any
-	if op == 's' {
-		v, err := u.pop()
-		if err != nil {
-			return err
-		}
-		k, err := u.pop()
-		if err != nil {
-			return err
-		}
-		items = []any{k, v}
-	} else {
-		var err error
-		if items, err = u.popMark(); err != nil {
-			return err
-		}
+	items, err := u.popItems(op, 's', 2)
+	if err != nil {
+		return err
 	}
 	t, err := u.top()
 	if err != nil {
