@@ -14,6 +14,9 @@ type MemoryOptions struct {
 	Frame
 	// StepMS is the bin width in ms (default 1).
 	StepMS float64
+	// StartMS is the time of bin 0 in ms (default 0), e.g. the start of the window drawn
+	// (MemoryTraces and MemoryHeatmap).
+	StartMS float64
 	// Units selects the memory units drawn (indices into the unit axis); nil draws all.
 	Units []int
 	// TauMin and TauMax fix the ends of the τ_m colour scale in ms; 0 uses the data's range.
@@ -119,14 +122,14 @@ func unitLines(fig, title, yName string, m [][]float64, tauM []float64,
 		}
 	}
 	dt := orDefault(o.StepMS, 1)
-	t := stepAxis(in.steps, dt, 0)
+	t := stepAxis(in.steps, dt, o.StartMS)
 	w, h := o.size(DefaultHeight)
 	showLegend := len(in.units) <= 8
 	line := charts.NewLine()
 	line.SetGlobalOptions(globals(o.Frame, title, w, h, showLegend, "item")...)
 	line.SetGlobalOptions(
-		charts.WithXAxisOpts(axis{name: "time (ms)", kind: "value", min: 0,
-			max: num(float64(in.steps) * dt)}.x()),
+		charts.WithXAxisOpts(axis{name: "time (ms)", kind: "value", min: num(o.StartMS),
+			max: num(o.StartMS + float64(in.steps)*dt)}.x()),
 		charts.WithYAxisOpts(axis{name: yName, kind: yKind, scale: true}.y()))
 	for _, u := range in.units {
 		col := make([]float64, in.steps)
@@ -185,7 +188,7 @@ func MemoryHeatmap(m [][]float64, tauM []float64, o MemoryOptions) (*Chart, erro
 
 	xLabels := make([]string, ncol)
 	for c := range xLabels {
-		xLabels[c] = fmt.Sprintf("%.4g", float64(c*per)*dt)
+		xLabels[c] = fmt.Sprintf("%.4g", o.StartMS+float64(c*per)*dt)
 	}
 	yLabels := make([]string, len(in.units))
 	for r, u := range in.units {
@@ -230,7 +233,7 @@ func MemoryHeatmap(m [][]float64, tauM []float64, o MemoryOptions) (*Chart, erro
 		"type": "continuous", "min": num(-absMax), "max": num(absMax), "calculable": true,
 		"precision": labelPrecision(-absMax, absMax),
 		"orient":    "vertical", "right": 8, "top": "middle", "itemHeight": 180,
-		"text":    []any{"m_t", ""},
+		"text":    []any{"m_t (a.u.)", ""},
 		"inRange": map[string]any{"color": stopsAny(divergingStops)},
 	}}
 	setGrid(opt, map[string]any{"left": 75, "right": 110, "top": 60, "bottom": 60})

@@ -69,12 +69,14 @@ func Dynamics(m *elmlib.Model, sim *data.Simulation, start, steps int, o Dynamic
 	}
 	mem, tau := Memory(p)
 	sub := fmt.Sprintf("teacher input, %d ms from t = %d ms; state starts at 0", steps, start)
-	if d.Traces, err = plots.MemoryTraces(mem, tau,
-		o.memory("Memory traces m_t, coloured by τ_m", sub, tau)); err != nil {
+	mo := o.memory("Memory traces m_t, coloured by τ_m", sub, tau)
+	mo.StartMS = float64(start)
+	if d.Traces, err = plots.MemoryTraces(mem, tau, mo); err != nil {
 		return nil, err
 	}
-	if d.Heatmap, err = plots.MemoryHeatmap(mem, tau,
-		o.memory("Memory state by unit, ordered by τ_m", sub, tau)); err != nil {
+	mo = o.memory("Memory state by unit, ordered by τ_m", sub, tau)
+	mo.StartMS = float64(start)
+	if d.Heatmap, err = plots.MemoryHeatmap(mem, tau, mo); err != nil {
 		return nil, err
 	}
 	return d, nil

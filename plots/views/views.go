@@ -84,7 +84,7 @@ func Prediction(m *elmlib.Model, sim *data.Simulation, start, steps int,
 		return nil, err
 	}
 	mem, tau := Memory(p)
-	mo := plots.MemoryOptions{}
+	mo := plots.MemoryOptions{StartMS: float64(start)}
 	if f.Traces, err = plots.MemoryTraces(mem, tau, mo); err != nil {
 		return nil, err
 	}
