@@ -48,12 +48,16 @@ func writeConfigFile(dir string, cfg Config) error {
 func readConfigFile(dir string) (Config, error) {
 	path := filepath.Join(dir, ConfigFileName)
 	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("elmlib: no saved model in %s (%s is missing): %w",
+			dir, ConfigFileName, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("elmlib: reading model configuration: %w", err)
 	}
 	cfg, err := UnmarshalConfig(data)
 	if err != nil {
-		return nil, fmt.Errorf("elmlib: %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
 }

@@ -161,6 +161,7 @@ func TestTrainResumeEqualsUninterrupted(t *testing.T) {
 func TestCheckpointErrors(t *testing.T) {
 	tmp := t.TempDir()
 	if _, err := Load(filepath.Join(tmp, "nothing")); err == nil ||
+		!strings.Contains(err.Error(), "no saved model in "+filepath.Join(tmp, "nothing")) ||
 		!strings.Contains(err.Error(), ConfigFileName) {
 		t.Errorf("Load of a missing directory: %v", err)
 	}
