@@ -33,8 +33,14 @@ func SequenceImage(set *seqtasks.Set, i int, title string) (*plots.Chart, error)
 
 // LongRangeTable lists parameters, test accuracy and training time of the compared models
 // of the results (seqtrain.TableHeader; the τ_max sweep is left to TauMaxSweep), with the
-// budgets and the machine in the note.
-func LongRangeTable(caption string, results ...*seqtrain.Results) plots.Table {
+// budgets and the machine in the note. Nil entries (runs not done) are left out.
+func LongRangeTable(caption string, all ...*seqtrain.Results) plots.Table {
+	var results []*seqtrain.Results
+	for _, r := range all {
+		if r != nil {
+			results = append(results, r)
+		}
+	}
 	var notes []string
 	for _, r := range results {
 		e := r.Experiment
@@ -53,6 +59,9 @@ func LongRangeTable(caption string, results ...*seqtrain.Results) plots.Table {
 // TauMaxSweep draws the ELM's test accuracy (%) against τ_max from the sweep of res, with
 // the compared LSTM's accuracy as a flat reference line when res has one.
 func TauMaxSweep(res *seqtrain.Results) (*plots.Chart, error) {
+	if res == nil {
+		return nil, fmt.Errorf("views: no long-range results to draw")
+	}
 	if len(res.Sweep) == 0 {
 		return nil, fmt.Errorf("views: results of %s have no τ_max sweep", res.Experiment.Task)
 	}

@@ -30,6 +30,13 @@ func TestLongRangeViews(t *testing.T) {
 		t.Errorf("table rows %q", tab.Rows)
 	}
 
+	if skip := LongRangeTable("cmp", nil, res, nil); len(skip.Rows) != 2 {
+		t.Errorf("nil results not left out: %d rows, want 2", len(skip.Rows))
+	}
+	if _, err := TauMaxSweep(nil); err == nil || !strings.Contains(err.Error(), "no long-range") {
+		t.Errorf("TauMaxSweep(nil): %v", err)
+	}
+
 	c, err := TauMaxSweep(res)
 	if err != nil {
 		t.Fatal(err)
