@@ -65,21 +65,11 @@ func Evaluate(p metrics.Predictor, test []*data.Simulation) (*Scores, error) {
 	if s.Raw, err = metrics.Score(raw, preds); err != nil {
 		return nil, fmt.Errorf("experiment: raw protocol: %w", err)
 	}
-	rescaled := *preds
-	rescaled.SomaPred = make([][]float64, len(preds.SomaPred))
-	var all, hat []float64
-	for i := range preds.SomaPred {
-		all = append(all, preds.SomaTrue[i]...)
-		hat = append(hat, preds.SomaPred[i]...)
-	}
-	if err := metrics.RescaleToTarget(all, hat); err != nil {
+	rescaled, err := preds.RescaledSoma()
+	if err != nil {
 		return nil, fmt.Errorf("experiment: rescaling soma: %w", err)
 	}
-	for i, row := range preds.SomaPred {
-		rescaled.SomaPred[i] = hat[:len(row):len(row)]
-		hat = hat[len(row):]
-	}
-	if s.Authors, err = metrics.Score(metrics.AuthorsProtocol(), &rescaled); err != nil {
+	if s.Authors, err = metrics.Score(metrics.AuthorsProtocol(), rescaled); err != nil {
 		return nil, fmt.Errorf("experiment: authors' protocol: %w", err)
 	}
 	return s, nil

@@ -125,20 +125,29 @@ func Predict(sims []*data.Simulation, predict Predictor, p Protocol) (*Predictio
 	}
 
 	if p.RescaleSoma {
-		all := make([]float64, 0, len(sims)*dur)
-		hat := make([]float64, 0, len(sims)*dur)
-		for i := range sims {
-			all = append(all, pr.SomaTrue[i]...)
-			hat = append(hat, pr.SomaPred[i]...)
-		}
-		if err := RescaleToTarget(all, hat); err != nil {
-			return nil, err
-		}
-		for i := range sims {
-			copy(pr.SomaPred[i], hat[i*dur:(i+1)*dur])
-		}
+		return pr.RescaledSoma()
 	}
 	return pr, nil
+}
+
+// RescaledSoma returns a copy of pr whose soma prediction is z-scored and rescaled to the
+// mean and std of the target, over all simulations together (the authors' protocol); pr
+// itself is left as it is.
+func (pr *Predictions) RescaledSoma() (*Predictions, error) {
+	var all, hat []float64
+	for i := range pr.SomaPred {
+		all = append(all, pr.SomaTrue[i]...)
+		hat = append(hat, pr.SomaPred[i]...)
+	}
+	if err := RescaleToTarget(all, hat); err != nil {
+		return nil, err
+	}
+	out := *pr
+	out.SomaPred = make([][]float64, len(pr.SomaPred))
+	for i, row := range pr.SomaPred {
+		out.SomaPred[i], hat = hat[:len(row):len(row)], hat[len(row):]
+	}
+	return &out, nil
 }
 
 func newPredictions(sims []*data.Simulation, clip float64) *Predictions {
